@@ -11,9 +11,12 @@ from firstmate.bootstrap import App
 from firstmate.domain.datafiles import RawRow
 from firstmate.errors import DataRejected
 from firstmate.jobs.sweeps import sweep_expired
-from firstmate.ports import Item
+from firstmate.ports import Delete, Item, Store
 from firstmate.services.data import check_data, data_pk, data_rows, delete_row, import_data, save_row
+from firstmate.services.data_refs import is_listed, refs_pk
+from firstmate.services.paging import all_items
 from firstmate.services.trips import intake_pk
+from firstmate.services.upgrades import upgrade_key
 from tests.reads import RecordingStore, admin_browser
 
 DAY = "2026-05-01"
@@ -21,9 +24,18 @@ SALE = {"entity": "saltwind-charters", "recorded_on": DAY, "service_date": DAY, 
 INVOICE = {"entity": "keel-advisory", "client": "Example Marine", "issued": DAY, "due": "2026-06-01", "amount": "4200"}
 
 
-def _business(app: App, scale: int) -> None:
+def _as_before_the_listing(store: Store, org: str = "demo") -> None:
+    """`org` as an earlier firstmate left it: its revenue lines stored, none listed by the sale they name, and no
+    record that they are (an org created now is recorded listed as it is created)."""
+    store.transact([Delete(*upgrade_key("data-refs", org))])
+    listings = [Delete(item.pk, item.sk) for item in all_items(store, refs_pk(org))]
+    for start in range(0, len(listings), 50):
+        store.transact(listings[start : start + 50])
+
+
+def _business(app: App, scale: int, *, swept: bool = True) -> None:
     """`scale` times a small business's history: sales, refunds naming them, invoices and bookings (the files
-    replace what an earlier call imported)."""
+    replace what an earlier call imported); `swept`: the hourly job run after, as on any day after an upgrade."""
     sales = [RawRow("revenue.csv", n + 1, None, {**SALE, "id": f"S-{n:05d}", "reference": f"BK-{n:05d}"})
              for n in range(30 * scale)]  # fmt: skip
     refund = {**SALE, "amount": "-900.00"}  # of every sixth sale, from the second on
@@ -34,7 +46,8 @@ def _business(app: App, scale: int) -> None:
     import_data(app.store, "demo", check_data(app.store, "demo", raw, clock=app.clock))
     for n in range(10 * scale):  # each booking's intake anchor, as the intake keeps them: (channel, its id) → booking
         app.store.put(Item(intake_pk("demo"), f"web-site#WEB-{n:05d}", {"booking_id": f"b{n:05d}"}))
-    sweep_expired(app, app.clock.now())  # the hourly job, as on any day after an upgrade
+    if swept:
+        sweep_expired(app, app.clock.now())
 
 
 def _reads(app: App, scale: int) -> dict[str, int]:
@@ -77,6 +90,7 @@ def test_a_sale_stored_before_refunds_were_listed_is_kept_while_a_refund_names_i
     """A sale and its refund stored by an earlier firstmate (no list of refunds by sale): removing or renaming the
     sale is refused with the words it always had, before the hourly job lists them and after."""
     store = demo_app.store
+    _as_before_the_listing(store)  # an org an earlier firstmate made
     sale = {**SALE, "id": "R-1", "source": "direct", "deposit": False, "reference": "BK-100"}
     refund = {**sale, "id": "R-2", "amount": "-900.00"}
     for row in (sale, refund):  # as the earlier firstmate wrote them: the rows alone
@@ -97,7 +111,9 @@ def test_a_sale_stored_before_refunds_were_listed_is_kept_while_a_refund_names_i
                      clock=demo_app.clock)  # fmt: skip
         assert {key for key, _ in data_rows(store, "demo", "revenue")} == {"R-1", "R-2"}  # nothing changed
 
-    refused()
+    refused()  # the first save lists the org's older lines (they are few), and refuses as it did
+    assert is_listed(store, "demo")
+    _as_before_the_listing(store)
     sweep_expired(demo_app, demo_app.clock.now())  # the hourly job lists the older refunds by their sale
     refused()
     save_row(store, "demo", "revenue", {**SALE, "id": "R-3", "amount": "-5", "reference": "BK-100"},
@@ -125,9 +141,7 @@ def test_a_stored_row_the_listing_cannot_read_stops_that_listing_alone_not_the_h
     not brought up to date, and the listing is done the first run after the row is mended."""
     from datetime import timedelta
 
-    from firstmate.ports import Delete
-    from firstmate.services.data_refs import is_listed
-
+    _as_before_the_listing(demo_app.store)
     demo_app.blobs.put("quarantine/left-open.jpg", b"\xff\xd8 a guest closed the page", "image/jpeg")
     landed = max(b.modified for b in demo_app.blobs.list("quarantine/"))  # by the storage's clock
     demo_app.clock.set(landed + timedelta(days=2))  # type: ignore[attr-defined]
@@ -141,3 +155,48 @@ def test_a_stored_row_the_listing_cannot_read_stops_that_listing_alone_not_the_h
     demo_app.store.transact([Delete(data_pk("demo"), "revenue#BAD")])  # mended (the admin page removes such a row)
     assert "not brought up to date" not in sweep_expired(demo_app, demo_app.clock.now())
     assert is_listed(demo_app.store, "demo")
+
+
+def _first_saves(app: App, scale: int) -> tuple[int, int]:
+    """The items read by the first save of a refund in an org an earlier firstmate left (its lines not listed by
+    sale, the hourly job not run since the upgrade), and by the save after it, with `scale` times the data."""
+    _business(app, scale, swept=False)
+    _as_before_the_listing(app.store)
+    store = RecordingStore(app.store)
+    read = []
+    for amount in ("-800.00", "-700.00"):  # F-00001 refunds S-00007: its amount corrected, twice
+        store.read.clear()
+        refund = {**SALE, "id": "F-00001", "amount": amount, "reference": "BK-00007"}
+        save_row(store, "demo", "revenue", refund, clock=app.clock, replacing="F-00001")  # type: ignore[arg-type]
+        read.append(len(store.read))
+    return read[0], read[1]
+
+
+def test_the_first_save_after_an_upgrade_reads_each_older_line_once_and_the_next_reads_little(demo_app: App) -> None:
+    """A review: until the hourly job had listed an org's older revenue lines by sale (an upgraded org's first hour,
+    a new org's too), every save read every row and booking, twice for a refund edited (560 revenue lines, 192
+    invoices and 160 bookings at 16 times the data: 1,996 items a save). The first save lists the lines (each read
+    once) and checks by the list; the next reads as little as any save, with 1 or 16 times the data."""
+    first_small, next_small = _first_saves(demo_app, 1)
+    first_large, next_large = _first_saves(demo_app, 16)
+    assert first_large - first_small == 35 * 15  # 35 more lines for each time the data: each read once
+    assert next_large == next_small < 60, (next_small, next_large)
+    with pytest.raises(DataRejected) as refused:  # and the refusal is as it was: F-00001 still refunds S-00007
+        delete_row(demo_app.store, "demo", "revenue", "S-00007")
+    assert [e.where for e in refused.value.errors] == ["revenue row F-00001"]
+
+
+def test_an_org_created_now_is_recorded_listed_and_one_created_before_is_not(app: App) -> None:
+    """A new org has no revenue line from before the listing: `org import` (as the demo and a profile's first save)
+    records it listed as it creates it, so no save or sweep goes through its lines. Saving again the profile of an
+    org an earlier firstmate created records nothing: its older lines are listed by its first save."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.org_setup import OrgSetup, import_org
+
+    import_org(app.store, OrgSetup(demo_profile(), tuple(demo_people())))
+    assert is_listed(app.store, "demo")
+    _as_before_the_listing(app.store)
+    profile = demo_profile()
+    save_business(app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"name": "Renamed"})}))
+    assert not is_listed(app.store, "demo")

@@ -10,6 +10,7 @@ from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named
 from firstmate.errors import InvalidInput
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, VersionIs
 from firstmate.services.paging import all_items
+from firstmate.services.upgrades import created_writes
 
 ORGS_PK = "ORGS"
 #: The business lines and assets an org holds at most, together: its profile is saved in one transaction.
@@ -69,6 +70,9 @@ def business_writes(store: Store, profile: BusinessProfile) -> tuple[list[Put], 
         elif dict(current.data) != dict(item.data):
             writes.append(Put(item, VersionIs(current.version)))
             updated += 1
+    new = bool(writes) and writes[0].item.pk == ORGS_PK and isinstance(writes[0].condition, Absent)
+    if new and len(writes) < MAX_TRANSACTION_WRITES:  # with no room, its first save or the sweep lists it
+        writes += created_writes(org)  # a new org: no upgrade has older items of it
     return writes, SaveResult(created, updated, len(wanted) - created - updated)
 
 

@@ -31,7 +31,7 @@ from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInp
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Clock, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.data_refs import data_pk as data_pk
-from firstmate.services.data_refs import is_listed, ref_writes, refunds_left, sale_named
+from firstmate.services.data_refs import listed, ref_writes, refunds_left, sale_named
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, intake_pk
 
@@ -149,7 +149,7 @@ class _StoredSales:
     """The sales a refund may name beyond the rows being checked: stored revenue lines and invoices
     (an admin's edit checks one row), and firstmate's bookings (by external id or `booking-<id>`, as
     the reports hold them). Read once, when a refund first needs it; for an edit, once the org's revenue lines
-    are listed by reference (`data_refs`), only the rows and bookings that answer to it."""
+    are listed by reference (`data_refs`, listed by the first saves), only the rows and bookings that answer to it."""
 
     store: Store
     org: str
@@ -158,7 +158,7 @@ class _StoredSales:
 
     def has(self, reference: str) -> bool:
         """Whether a stored sale has this reference or id."""
-        if not self.replaced and is_listed(self.store, self.org):
+        if not self.replaced and listed(self.store, self.org):
             return sale_named(self.store, self.org, reference)
         if self._keys is None:
             stored = load_data(self.store, self.org)
@@ -185,7 +185,7 @@ def _refunds_left_without_sale(
     if kind not in ("revenue", "invoices"):
         return []
     why = "which would then be no sale: change or remove the refund first"
-    if removed is not None and is_listed(store, org):  # the row, what answers to it, the refunds naming it
+    if removed is not None and listed(store, org):  # the row, what answers to it, the refunds naming it
         return refunds_left(store, org, kind, removed, added, why)
     spec = BY_KIND[kind]
     stored = load_data(store, org)

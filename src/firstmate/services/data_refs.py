@@ -7,9 +7,11 @@ Each revenue line with a reference is listed under it, in the same transaction a
 the sale it names, a sale under the reference it is sold by. An admin's save or removal of one revenue line or
 invoice then reads the refunds naming what it takes away and whether another row or a booking still answers to
 it (`refunds_left`), and a refund's save whether its sale is there (`sale_named`), where both read every row of
-the org and every booking's anchor. Lines stored before they were listed are listed by `list_refunds_pending`
-(the hourly `sweep` job), once per org; until an org's are, a save reads every row, as it did (`is_listed`).
-What the list says is a hint: each line it names is read, and counted only as it is now.
+the org and every booking's anchor. Lines stored before they were listed are listed by `list_refunds`, a page at
+a time from where it last stopped, by an admin's first saves (`listed`: up to SAVE_LISTS a save) and by the hourly
+`sweep` job (`list_refunds_pending`), once per org; until an org's are, a save reads every row, as it did. An org
+created now has none (`services.upgrades.created_writes`). What the list says is a hint: each line it names is
+read, and counted only as it is now.
 """
 
 from __future__ import annotations
@@ -27,10 +29,18 @@ from firstmate.domain.snapshot import RevenueLine
 from firstmate.ports import Delete, Item, Put, Store, Write
 from firstmate.services.paging import iter_items
 from firstmate.services.trips import booking_pk, intake_pk
-from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_pending
+from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_key, upgrade_pending
 
 #: The upgrade `list_refunds` is recorded as, per org (`services.upgrades`): older revenue lines listed.
 _UPGRADE = "data-refs"
+#: Where that listing has got to, per org: the last line it listed (`<_AT>#<org>` under `SYSTEM#UPGRADES`).
+_AT = "data-refs-at"
+#: The lines a listing reads a page (their listings read in one `get_many`), before it records where it got to.
+_PAGE = 100
+#: The listings written a transaction: few round trips, and small ones (moto's server is slow with 100).
+_WRITES = 25
+#: The most older revenue lines an admin's save lists (`listed`) before its check: past them, it reads every row.
+SAVE_LISTS = 1000
 #: Above every sort key: the end of a range that runs to the partition's end.
 _TOP = "\U0010ffff"
 
@@ -174,35 +184,44 @@ def _sources(store: Store, org: str) -> list[str]:
     return sources
 
 
+def listed(store: Store, org: str, *, most: int = SAVE_LISTS) -> bool:
+    """Whether every revenue line of `org` is listed, listing up to `most` of its older ones first when they are
+    not (an admin's save does it: a new or small org is then listed by its first save, a large one a batch a save,
+    going on from where the last listing stopped). Until it is, a check reads every row, as it did."""
+    return is_listed(store, org) or list_refunds(store, org, most=most)[1]
+
+
 def list_refunds(store: Store, org: str, *, most: int | None = None) -> tuple[int, bool]:
-    """List `org`'s revenue lines stored before they were listed. Returns how many were written, and whether every
-    one is done (False when `most` were first: call again). Idempotent."""
-    written = 0
-    entries: list[Item] = []
-
-    def write() -> bool:
-        nonlocal written
-        made = store.get_many([(entry.pk, entry.sk) for entry in entries]) if entries else []
-        for entry, found in zip(entries, made, strict=True):
-            if found is not None:
-                continue
-            if most is not None and written >= most:
-                return False
-            store.put(entry)
-            written += 1
-        entries.clear()
-        return True
-
-    for item in iter_items(store, data_pk(org), "revenue#", page_size=500):
-        entry = _entry(org, stored_row("revenue", item))
-        if entry is not None:
-            entries.append(entry)
-        if len(entries) >= 100 and not write():
-            return written, False
-    if not write():
-        return written, False
-    mark_upgraded(store, _UPGRADE, org)
-    return written, True
+    """List `org`'s revenue lines stored before they were listed, going on after the last line an earlier call
+    listed (kept under `SYSTEM#UPGRADES`, `data-refs-at#<org>`): each call reads only lines no call went through.
+    Returns how many lines it went through, and whether every one is done (False when `most` were first: call
+    again). Idempotent."""
+    cursor = upgrade_key(_AT, org)
+    kept = store.get(*cursor)
+    # from the last line listed (read again, and passed over) to the partition's last revenue line
+    start = str(kept.data["after"]) if kept is not None else "revenue#"
+    seen, page_cursor = 0, None
+    while most is None or seen < most:
+        room = _PAGE if most is None else min(_PAGE, most - seen)
+        again = kept is not None and page_cursor is None
+        page = store.query_between(data_pk(org), start, f"revenue#{_TOP}", limit=room + again, cursor=page_cursor)
+        lines = [item for item in page.items if not (again and item.sk == start)]
+        if lines:
+            entries = [entry for entry in (_entry(org, stored_row("revenue", line)) for line in lines) if entry]
+            made = store.get_many([(entry.pk, entry.sk) for entry in entries]) if entries else []
+            missing = [Put(entry) for entry, found in zip(entries, made, strict=True) if found is None]
+            for first in range(0, len(missing), _WRITES):  # a few round trips a page, not one a line
+                store.transact(missing[first : first + _WRITES])
+            # then how far they reach: a listing stopped before this goes on from the page's first line again
+            store.put(Item(*cursor, {"org": org, "after": lines[-1].sk}))
+            seen += len(lines)
+        if page.cursor is None:
+            mark_upgraded(store, _UPGRADE, org)
+            if kept is not None or seen:
+                store.transact([Delete(*cursor)])  # done: the record says so, and no listing reads it again
+            return seen, True
+        page_cursor = page.cursor
+    return seen, False
 
 
 def list_refunds_pending(store: Store, orgs: Sequence[str], *, most: int = 5000) -> str:

@@ -7,9 +7,12 @@ import contextlib
 from collections.abc import Callable, Iterable, Sequence
 
 from firstmate.errors import ConditionFailed
-from firstmate.ports import Absent, Item, Store, VersionIs
+from firstmate.ports import Absent, Item, Put, Store, VersionIs
 
 UPGRADES_PK = "SYSTEM#UPGRADES"
+#: The upgrades with nothing to do for an org created now, every item of it being written as they want it (revenue
+#: lines listed by sale, `data_refs`): recorded done as it is created, so neither the sweep nor a save lists it.
+DONE_AT_CREATION = ("data-refs",)
 
 
 def upgrade_key(upgrade: str, org: str) -> tuple[str, str]:
@@ -20,6 +23,12 @@ def upgrade_key(upgrade: str, org: str) -> tuple[str, str]:
 def is_upgraded(store: Store, upgrade: str, org: str) -> bool:
     """Whether `upgrade` went through `org`'s items."""
     return store.get(*upgrade_key(upgrade, org)) is not None
+
+
+def created_writes(org: str) -> list[Put]:
+    """The records of the upgrades `org` needs none of, created now (`DONE_AT_CREATION`), for the transaction
+    creating it."""
+    return [Put(Item(*upgrade_key(upgrade, org), {"org": org})) for upgrade in DONE_AT_CREATION]
 
 
 def mark_upgraded(store: Store, upgrade: str, org: str) -> None:

@@ -1,0 +1,88 @@
+"""The listing of an org's older revenue lines by the sale they name goes on where it stopped: each run (an admin's
+save, the hourly sweep) reads only lines no run read, on both stores (docs/reports.md, "Editing on the admin
+pages")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.aws.resources import create_resources
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.dynamodb import DynamoStore
+from firstmate.adapters.store.sqlite import SqliteStore
+from firstmate.ports import Item, Put, Store
+from firstmate.services.data_refs import data_pk, is_listed, list_refunds_pending, listed, refunds_left
+from tests.moto_server import REGION
+from tests.reads import RecordingStore
+
+ORG = "acme"
+LINE = {"entity": "saltwind-charters", "recorded_on": "2026-05-01", "service_date": "2026-05-01", "amount": "900.00",
+        "source": "direct", "deposit": False}  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.aws)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    clock = FixedClock(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        create_resources(REGION, table="refs", bucket="refs-data", archive_bucket="refs-archive")
+        yield DynamoStore("refs", clock, region=REGION)
+        return
+    built = SqliteStore(tmp_path / "refs.db", clock)
+    yield built
+    built.close()
+
+
+def _older_lines(store: Store, count: int) -> None:
+    """`count` revenue lines as an earlier firstmate stored them (the rows alone, listed nowhere): sales, and every
+    tenth line a refund of the sale before it."""
+    rows = [
+        {**LINE, "id": f"L-{n:04d}", "reference": f"BK-{n:04d}"}
+        if n % 10
+        else {**LINE, "id": f"L-{n:04d}", "amount": "-900.00", "reference": f"BK-{n - 1:04d}"}
+        for n in range(1, count + 1)
+    ]
+    writes = [Put(Item(data_pk(ORG), f"revenue#{row['id']}", row)) for row in rows]
+    for start in range(0, len(writes), 25):  # 25 a transaction: moto's server is slow with more on a busy machine
+        store.transact(writes[start : start + 25])
+
+
+def test_an_org_larger_than_a_run_is_listed_over_runs_each_reading_only_new_lines(store: Store) -> None:
+    """A review: the listing read the org's lines from the first each run, those listed before too, so an org of
+    100,000 lines took 20 hourly runs, each reading them all. Now it goes on from the last line it listed: 600
+    lines, 250 a run (a save's, then the sweep's; 60 and 25 on moto's slower server), are read in three runs,
+    none read twice but the line each starts from; then a sale of the last run's is kept while its refund names it."""
+    lines, most = (600, 250) if isinstance(store, SqliteStore) else (60, 25)
+    _older_lines(store, lines)
+    watched = RecordingStore(store)
+    runs: list[set[str]] = []
+
+    def run(step: Callable[[Store], object]) -> object:
+        watched.read.clear()
+        said = step(watched)  # type: ignore[arg-type]
+        read = [sk for pk, sk in watched.read if pk == data_pk(ORG)]
+        assert len(read) == len(set(read)), "a line read twice in one run"
+        runs.append(set(read))
+        return said
+
+    assert run(lambda s: listed(s, ORG, most=most)) is False  # an admin's save: not all listed, so it reads them all
+    assert run(lambda s: list_refunds_pending(s, [ORG], most=most)) == (
+        f"{most} revenue lines listed by their sale; more next run ({ORG})"
+    )
+    assert not is_listed(store, ORG)
+    left = lines - 2 * most
+    assert run(lambda s: list_refunds_pending(s, [ORG], most=most)) == f"{left} revenue lines listed by their sale"
+    assert is_listed(store, ORG)
+    assert [len(read) for read in runs] == [most, most + 1, left + 1]  # each run reads again the line it starts at
+    assert len(runs[0] & runs[1]) == 1 and len(runs[1] & runs[2]) == 1 and not runs[0] & runs[2]
+    assert len(set().union(*runs)) == lines
+
+    assert list_refunds_pending(store, [ORG]) == ""  # done: no run reads them again
+    last = f"L-{lines:04d}"  # the last line: a refund of the one before it
+    orphaned = refunds_left(store, ORG, "revenue", f"L-{lines - 1:04d}", None, "which would then be no sale")
+    assert [e.where for e in orphaned] == [f"revenue row {last}"]
+    assert [e.where for e in refunds_left(store, ORG, "revenue", "L-0009", None, "…")] == ["revenue row L-0010"]
