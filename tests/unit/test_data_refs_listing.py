@@ -86,3 +86,24 @@ def test_an_org_larger_than_a_run_is_listed_over_runs_each_reading_only_new_line
     orphaned = refunds_left(store, ORG, "revenue", f"L-{lines - 1:04d}", None, "which would then be no sale")
     assert [e.where for e in orphaned] == [f"revenue row {last}"]
     assert [e.where for e in refunds_left(store, ORG, "revenue", "L-0009", None, "…")] == ["revenue row L-0010"]
+
+
+def test_a_save_in_an_org_larger_than_a_save_lists_refuses_as_it_did_and_the_next_lists_on(tmp_path: Path) -> None:
+    """An upgraded org of 1,200 older lines, more than a save lists (1,000): removing a sale whose refund is among
+    the last lines is refused with the words it always had, the check reading every row; the next save lists the
+    rest, is refused the same by the list, and the org is listed."""
+    from firstmate.errors import DataRejected
+    from firstmate.services.data import delete_row
+    from firstmate.services.data_refs import SAVE_LISTS
+
+    store = SqliteStore(tmp_path / "refs.db", FixedClock(datetime(2026, 6, 1, 12, tzinfo=UTC)))
+    _older_lines(store, SAVE_LISTS + 200)
+    for listed_after in (False, True):
+        with pytest.raises(DataRejected) as refused:
+            delete_row(store, ORG, "revenue", "L-1189")
+        assert [(e.where, e.problem) for e in refused.value.errors] == [
+            ("revenue row L-1190", "this refund names 'BK-1189', which would then be no sale: change or remove the "
+             "refund first")
+        ]  # fmt: skip
+        assert is_listed(store, ORG) is listed_after
+    store.close()
