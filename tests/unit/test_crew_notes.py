@@ -458,6 +458,16 @@ MONEY = [
     # a review: "apiece" after a figure priced nothing, where "each" did (2026-12-07): crew read "Bait 15 apiece"
     ("Bait 15 apiece", "Bait … apiece"),
     ("Deck 15 apiece, deposit paid", "Deck … apiece, deposit paid"),
+    # the fifteenth session: a product's total after a colon read its second factor as a time ("15: 90"), and crew
+    # read the price of each lunch in "Lunch 6 x 15: 90"; now it reads as "Lunch 6 x 15 = 90" does
+    ("Lunch 6 x 15: 90", "Lunch … x …: …"),
+    ("Lunch 15 x 6: 90", "Lunch … x …: …"),
+    ("Lunch 6x15: 90", "Lunch …x…: …"),
+    ("Lunch 6 x 15:90", "Lunch … x …:…"),  # no minutes after the colon: a total, no time
+    ("Lunch 6 x 12.50: 75", "Lunch 6 x …: …"),
+    ("Lunch 6 x 25: 150, deposit paid", "Lunch … x …: …, deposit paid"),  # as with "=": a sentence of money
+    ("Adults 2 x 85: 170, kids 1 x 5: 5", "Adults 2 x …: …, kids 1 x …: …"),
+    ("Adults 2x85:170, kids 1x5:5", "Adults 2x…:…, kids 1x…:…"),
 ]
 
 HARMLESS = [
@@ -701,6 +711,11 @@ HARMLESS = [
     "Kayaks 2 x 2 - 4 total",
     "Table 4 x 6 @ 8pm",
     "Table 4 x 6 @ 8:30",
+    # a time after a product's "x" stays a time: minutes after its colon
+    "Dep 6 x 15:30",
+    "Lunch 6 x 15:30",
+    "back 15:30",
+    "Kayaks 2 x 2: 4 total",
     "Rows 3 x 8, 24 total",
     # how many on board, each boat or trip, beside money too
     "2 boats, max 12 on board each",

@@ -21,6 +21,7 @@ from firstmate.domain.redaction.note_words import (
     NOTE_LABEL,
     NOTE_MONEY,
     PLACE_BEFORE,
+    TOTAL_AFTER_COLON,
     WORD_AFTER,
 )
 from firstmate.domain.redaction.sentences import speaks
@@ -36,8 +37,11 @@ _TIMES = r"[xX×]"
 _WORDS = "|".join(sorted((word for word, value in NUMBER_WORDS.items() if value < 20), key=len, reverse=True))
 _COUNT = rf"(?:\d{{1,2}}|(?i:{_WORDS})\b)"
 #: An item's figure: a whole, with cents, its thousands grouped ("1,200", "1.200") or in "k", a number in words
-#: ("eighty-five", "five"), or an amount a currency already hid ("Adults x2 $85"); "pp" or "ea" may follow ("2x85ea").
-_WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?!(?!(?i:pp|ea)\b)[\w:]|[.,]\d)"
+#: ("eighty-five", "five"), or an amount a currency already hid ("Adults x2 $85"); "pp" or "ea" may follow ("2x85ea"),
+#: or a colon and its total ("kids 1 x 5: 5").
+_WRITTEN = (
+    rf"(?:\d{{1,3}}(?:[.,]\d{{3}})+|\d+)(?:[.,]\d\d?)?[kK]?(?!(?!(?i:pp|ea)\b)(?:\w|(?!{TOTAL_AFTER_COLON}):)|[.,]\d)"
+)
 _FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}|(?i:{SPELLED})(?![\w-]))"
 #: Any other word (or words joined by hyphens) that an "x" and a count follow: an item of a list of two or more
 #: that prices one ("Grown-ups x2 85, littles x1 5", "Adults x2 85, dog x1 5"); alone it may count or size anything
@@ -49,7 +53,7 @@ _OTHER_KIND = rf"(?<![\w\-]){_A_WORD}(?:[ \t]+{_A_WORD})?"
 _BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–—]|at\b)?[ \t]*\(?[ \t]*"
 #: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"), its total's "="
 #: ("2x85=170"); a word after it is read by `_lists`.
-_ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.=\n\-–])|(?i:pp|ea)\b)"
+_ITEM_END = rf"(?=\)?(?:[ \t]|$|[,;/|&+.=\n\-–])|(?i:pp|ea)\b|{TOTAL_AFTER_COLON})"
 _ITEM = re.compile(
     # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure, the kind's count
     # before it too if any ("2 kids x1 5": not "2 kids" at "x1")
@@ -90,8 +94,8 @@ _AGES_AFTER = re.compile(
 #: An age's unit after a figure, or after the range it starts ("Kids 2x5 yo", "kids x1 5 y/o", "Kids 2 x 5 y.o.", "5 yr
 #: old", "Kids 3x 5-7yo"): the figure is an age.
 _AGE_UNIT = re.compile(r"(?:[ \t]*[-–][ \t]*\d{1,2})?[ \t]*(?:y/o|y\.[ \t]?o|yo|yrs?|years?|y)\b", re.IGNORECASE)
-#: An item's total after its price ("Adults 2 x 85 = 170", "kids 1x5 (5)"): a price too.
-_TOTAL = re.compile(rf"[ \t]*(?:=|\((?=[ \t]*{_WRITTEN}[ \t]*\)))[ \t]*({_FIGURE}){_ITEM_END}")
+#: An item's total after its price ("Adults 2 x 85 = 170", "kids 1 x 5: 5", "kids 1x5 (5)"): a price too.
+_TOTAL = re.compile(rf"[ \t]*(?:[=:]|\((?=[ \t]*{_WRITTEN}[ \t]*\)))[ \t]*({_FIGURE}){_ITEM_END}")
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
 #: full stop, a bullet or a number, "2 adults at 85 each and 1 child at 5 each", "1 x 5 USD", "Kids x1 5 (under 12),").
 _BETWEEN = re.compile(

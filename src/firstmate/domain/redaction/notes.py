@@ -22,7 +22,15 @@ from firstmate.domain.redaction.amounts import (
 )
 from firstmate.domain.redaction.counted_lists import counted_figures
 from firstmate.domain.redaction.figures import amounts_apart, at_least_20, counted, is_phone
-from firstmate.domain.redaction.note_words import PER, PLACE_NUMBER_BEFORE, RANGE_JOINER, SOLD_BY, WORD_AFTER, YEAR
+from firstmate.domain.redaction.note_words import (
+    PER,
+    PLACE_NUMBER_BEFORE,
+    RANGE_JOINER,
+    SOLD_BY,
+    TOTAL_AFTER_COLON,
+    WORD_AFTER,
+    YEAR,
+)
 from firstmate.domain.redaction.price_lists import PriceList, in_price_list, list_item
 from firstmate.domain.redaction.readings import Reading, figure_reading, rises
 from firstmate.domain.redaction.sentences import Sentences
@@ -44,10 +52,11 @@ def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
 
 #: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k"),
 #: or a number in words ("two hundred"), and a percent sign after it if any ("25%"); not part of a time, a date
-#: or a word ("16:00", "12/06", "B2"). A count after "x" leaves the code after it to the price ("Kids x1 USD 5").
+#: or a word ("16:00", "12/06", "B2"), but a product's factor before its total's colon ("Lunch 6 x 15: 90"). A count
+#: after "x" leaves the code after it to the price ("Kids x1 USD 5").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?[kK]?)(?!(?!(?i:pp|ea)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?[kK]?)(?!(?!(?i:pp|ea)\b|[xX]\d)(?:\w|(?!{TOTAL_AFTER_COLON}):)|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{SPELLED})))"
     rf"(?P<after>(?<![xX×]\d)(?<![xX×]\d\d)\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
