@@ -468,6 +468,23 @@ MONEY = [
     ("Lunch 6 x 25: 150, deposit paid", "Lunch … x …: …, deposit paid"),  # as with "=": a sentence of money
     ("Adults 2 x 85: 170, kids 1 x 5: 5", "Adults 2 x …: …, kids 1 x …: …"),
     ("Adults 2x85:170, kids 1x5:5", "Adults 2x…:…, kids 1x…:…"),
+    # the fifteenth session: a small figure after what a party pays for by itself showed ("Parking 5": a fee as often as
+    # a lot's number, "Ice 8" a price as often as 8 bags); in doubt it is hidden, and what names it keeps it
+    ("Parking 5", "Parking …"),
+    ("Fuel 12", "Fuel …"),
+    ("Ice 8", "Ice …"),
+    ("Bait 6", "Bait …"),
+    ("Ice: 8", "Ice: …"),
+    ("Parking - 5", "Parking - …"),
+    ("Ice (8)", "Ice (…)"),
+    ("Parking <b>5</b>", "Parking <b>…</b>"),
+    ("Cleaning 15", "Cleaning …"),
+    ("Kayak hire 8, rod rental 5", "Kayak hire …, rod rental …"),
+    ("Ice 8, water 6, soda 4", "Ice …, water …, soda …"),  # a price list after it
+    ("Adults 4, kids 2, parking 5", "Adults 4, kids 2, parking …"),
+    ("Ice 2x8", "Ice …x…"),  # which of two small figures is the price is in doubt
+    ("Fuel 2x85", "Fuel 2x…"),
+    ("Parking 5, ice 2 bags, 6 guests. Meet 9:30 at slip 4", "Parking …, ice 2 bags, 6 guests. Meet 9:30 at slip 4"),
 ]
 
 HARMLESS = [
@@ -716,6 +733,21 @@ HARMLESS = [
     "Lunch 6 x 15:30",
     "back 15:30",
     "Kayaks 2 x 2: 4 total",
+    # what a party pays for, its figure named a count, a place, a time or a quantity
+    "Ice 8 bags",
+    "Ice 2x8 bags",
+    "Fuel 12 gal",
+    "Parking spot 5",
+    "Parking: bay 5",
+    "Parking level 2",
+    "Parking lot 5",
+    "Ice for 8",
+    "Ice approx 8",
+    "Fuel at 9",
+    "Ice x8",
+    "Parking 5 min walk",
+    "Towels 6",
+    "Lunch 6",
     "Rows 3 x 8, 24 total",
     # how many on board, each boat or trip, beside money too
     "2 boats, max 12 on board each",
@@ -1234,10 +1266,9 @@ def test_each_item_of_a_counted_price_list_has_its_price_hidden_and_its_count_ke
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
 
 
-#: Judged and kept: a small figure nothing says is money ("Parking 5": a level, a lot or a fee), a list of kinds of
-#: guest under 50 read as head counts ("Adults 45, kids 5"), and a counted item no price in its list says is priced.
+#: Judged and kept: a list of kinds of guest under 50 read as head counts ("Adults 45, kids 5"), and a counted item no
+#: price in its list says is priced.
 COUNTED_KEPT = [
-    "Parking 5",
     "Adults 45, kids 5",
     "Kids x1 5",
     "Adults 2x, kids 1x",

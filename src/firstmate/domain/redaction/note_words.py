@@ -71,6 +71,15 @@ NOTE_APIECE = re.compile(
     r"|p\.p\.)",
     re.IGNORECASE,
 )
+#: What a party pays for by itself, before a small figure that nothing else names: its price as often as a count or
+#: a place's number ("Parking 5", "Fuel 12", "Ice 8", "Bait 6", "Kayak hire 8"), so in doubt money. What says the
+#: figure is a count or a place keeps it ("Ice 8 bags", "Fuel 12 gal", "Parking spot 5", "Parking: bay 5"), as does a
+#: word of time or of quantity ("Fuel at 9", "Ice for 8", "Ice approx 8"). Not towels, counted for each guest.
+PAID_FOR_BEFORE = re.compile(
+    r"\b(?:parking|fuel|diesel|petrol|gas|ice|bait|cleaning|rentals?|rent|hire|dockage|corkage|linens?|laundry)"
+    r"[ \t]*(?:[:=\-–(][ \t]*|(?:is|was)[ \t]+)?(?:\d{1,3}(?:[.,]\d\d?)?[ \t]*[xX×][ \t]*)?$",  # "Ice 2x8": both
+    re.IGNORECASE,
+)
 #: Months and days, beside a figure that is a date ("12 June", "June 12", "Sat 13"); "may" only before one ("May 12";
 #: "400 may follow" is money).
 MONTHS = (
@@ -85,7 +94,7 @@ TIMES = re.compile(r"[ \t]*[xX][ \t]*\d")
 #: or one of these.
 NOTE_COUNTED = re.compile(
     r"(?:guest|person|people|ppl|staff|men|women|man|woman|adult|kid|child|children|pax|passenger|crew|knot|kts?|kn|hours?|hrs?|h|mins?|minutes?"
-    r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old"
+    r"|miles?|nm|ft|feet|foot|m|km|gal|ltr|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old"
     rf"|lbs?|kg|{MONTHS})",  # "12 June"
     re.IGNORECASE,
 )

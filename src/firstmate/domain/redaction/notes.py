@@ -23,6 +23,7 @@ from firstmate.domain.redaction.amounts import (
 from firstmate.domain.redaction.counted_lists import counted_figures
 from firstmate.domain.redaction.figures import amounts_apart, at_least_20, counted, is_phone
 from firstmate.domain.redaction.note_words import (
+    PAID_FOR_BEFORE,
     PER,
     PLACE_NUMBER_BEFORE,
     RANGE_JOINER,
@@ -235,15 +236,35 @@ def _ends_a_range(found: re.Match[str], hidden: re.Match[str] | None) -> bool:
 
 def _unsaid_is_money(found: re.Match[str], sentences: Sentences, everywhere: bool) -> bool:
     """Whether a figure nothing says anything of is money: in a sentence that speaks of money, yes ("Paid 200, rest
-    400 on arrival"); elsewhere from 20 on ("Deposit paid. 400 on arrival", "Owner rate applies: 350 for the day",
-    "Sent 300 by bank transfer"; not "Deposit paid. TOP 3"), but for a year in notes without a word of money ("Owner
-    use 2026"). A number in words under 20 is a count ("Deposit: three life jackets")."""
+    400 on arrival"); after what a party pays for by itself, in doubt, yes ("Parking 5", "Ice 8"); elsewhere from 20
+    on ("Deposit paid. 400 on arrival", "Owner rate applies: 350 for the day", "Sent 300 by bank transfer"; not
+    "Deposit paid. TOP 3"), but for a year in notes without a word of money ("Owner use 2026"). A number in words
+    under 20 is a count ("Deposit: three life jackets")."""
     if found["spelled"] and spelled_value(found["spelled"]) < 20:
         return False
     if sentences.money[sentences.at(found.start())]:
         return True
+    if everywhere and _paid_for(found, sentences.plain):
+        return True  # "Parking 5", "Fuel 12", "Ice 8": a price as often as a count, in doubt money
     if not at_least_20(found):
         return False
     if sentences.any_money or sentences.any_money_word:
         return True
     return everywhere and not YEAR.fullmatch(found["figure"] or "")
+
+
+#: The second factor of a product after its first ("Ice 2x8", "Fuel 2 x 85", "Ice 2x8 bags"), and the word after it.
+_SECOND_FACTOR = re.compile(r"[ \t]*[xX×][ \t]*(\d+(?:[.,]\d+)?)(?:[ \t]*([^\W\d_]+))?")
+
+
+def _paid_for(found: re.Match[str], plain: str) -> bool:
+    """Whether a small figure follows what a party pays for by itself (`PAID_FOR_BEFORE`: "Parking 5", "Ice 8", "Ice
+    2x8": both factors); not the count of a product whose other factor is surely a price or counts something ("Fuel
+    2x85", "Ice 2x8 bags")."""
+    if not PAID_FOR_BEFORE.search(plain, max(0, found.start() - 24), found.start()):
+        return False
+    second = _SECOND_FACTOR.match(plain, found.end())
+    if second is None:
+        return True
+    figure, word = second[1], second[2] or ""
+    return figure.isdigit() and int(figure) < 20 and not counted(word)
