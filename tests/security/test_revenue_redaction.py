@@ -411,6 +411,31 @@ def test_the_money_a_second_review_found_in_notes_reaches_no_crew_output(demo_ap
         assert not re.search(r"deck 17|x 13|= 78|skipper 40|tip 50|x9", plain), where
 
 
+#: What the known gaps of crew notes listed as shown in the fifteenth session: a product's total after a colon, a small
+#: figure after what a party pays for, a list of kinds counted after an "x" with small figures, and one of kinds of
+#: guest from 20 on; beside them, a time after a product's "x", named counts and places, and head counts under 20.
+GAPS_FIFTEENTH = (
+    "Dep 6 x 15:30\nIce 9 bags, parking spot 4\nAdults 12, kids 2\n"
+    "Lunch 6 x 17: 91\nParking 7\nFuel 13\nIce 8\nAdults x2 16, kids x1 3\nAdults 45, kids 5"
+)
+
+
+def test_the_gaps_of_crew_notes_the_fifteenth_session_closed_reach_no_crew_output(demo_app: App) -> None:
+    """The known gaps: crew read the 17 of "Lunch 6 x 17: 91" ("17: 91" a time), "Parking 7", "Fuel 13", "Ice 8",
+    "Adults x2 16, kids x1 3" (read as ages) and "Adults 45, kids 5" (read as head counts); on each crew output they
+    read "[amount hidden]", and the time, the bags, the parking spot and the head counts under 20 show."""
+    booking = book(demo_app, notes=GAPS_FIFTEENTH, external_id="WEB-NOTES-GAPS-15")
+    for where, plain in _crew_outputs(demo_app, booking.event_id).items():
+        shown = ("Lunch [amount hidden] x [amount hidden]: [amount hidden]", "Parking [amount hidden]",
+                 "Fuel [amount hidden]", "Ice [amount hidden]", "Adults x2 [amount hidden], kids x1 [amount hidden]",
+                 "Adults [amount hidden], kids [amount hidden]", "Dep 6 x 15:30", "Ice 9 bags, parking spot 4",
+                 "Adults 12, kids 2")  # fmt: skip
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"x 17\b|\b91\b|Parking 7\b|Fuel 13\b|Ice 8\b|x2 16\b|x1 3\b|\b45\b|kids 5\b", plain), (
+            where
+        )
+
+
 def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
     """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
     crew mail."""

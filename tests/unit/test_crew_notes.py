@@ -234,8 +234,16 @@ MONEY = [
     ("Charter 120 total", "Charter … total"),
     ("Max 300", "Max …"),
     # a kind of guest before a figure names its price as often as its count: in doubt, hidden, unless a single digit
-    # after another kind of guest says the list counts heads, in notes that say nothing of money
-    ("Adults 22, kids 4. Deposit 200 paid", "Adults …, kids 4. Deposit … paid"),
+    # after another kind of guest says the list counts heads, in notes that say nothing of money, under 20 (the
+    # fifteenth session: from 20 to 49 such a list read as head counts, and "Adults 45, kids 5" showed its prices)
+    ("Adults 22, kids 4. Deposit 200 paid", "Adults …, kids …. Deposit … paid"),
+    ("Adults 12, kids 4. Deposit 200 paid", "Adults 12, kids 4. Deposit … paid"),
+    ("Adults 45, kids 5", "Adults …, kids …"),
+    ("Adults 22, kids 4", "Adults …, kids …"),
+    ("Adults 22 kids 4", "Adults … kids …"),
+    ("Adults 22 / kids 4 and 6", "Adults … / kids … and …"),
+    ("Adults 22\nKids 4\nMeet 0800 at dock 3", "Adults …\nKids …\nMeet 0800 at dock 3"),
+    ("Family reunion: adults 40, kids 6 and 3", "Family reunion: adults …, kids … and …"),
     ("Adults 22, kids 4, deposit paid", "Adults …, kids …, deposit paid"),
     ("Adults 22, kids 14", "Adults …, kids …"),
     ("Adults 60, kids 4", "Adults …, kids …"),
@@ -279,7 +287,7 @@ MONEY = [
     ("Bait 40\nIce 15\nGloves 8\nSlip 14", "Bait …\nIce …\nGloves …\nSlip 14"),
     ("Bait $40. Ice 15", "Bait …. Ice …"),
     ("Adults $85\nKids 5", "Adults …\nKids …"),
-    ("Adults 30, kids 12, infants 4", "Adults …, kids …, infants 4"),
+    ("Adults 30, kids 12, infants 4", "Adults …, kids …, infants …"),  # from 20 on a kind's figure prices the list
     ("Adults 22.50, kids 4", "Adults …, kids …"),
     # a review: a time crew need read "[amount hidden]": a 24-hour clock with its leading zero before a word of money
     # or after no word at all, and one after "at", "by" or "till" in a sentence of its own; in doubt still, after a
@@ -664,10 +672,13 @@ HARMLESS = [
     "20-25 guests, deposit paid",
     "Ages 30-40, paid in full",
     # a review: a head count of a kind of guest read "[amount hidden]" though the single digit after it said the
-    # list counts heads
-    "Adults 22, kids 4",
-    "Adults 22\nKids 4\nMeet 0800 at dock 3",
-    "Family reunion: adults 40, kids 6 and 3",
+    # list counts heads (under 20 since the fifteenth session; a head count written before its kind shows at any size)
+    "Adults 12, kids 4",
+    "Adults 12\nKids 4\nMeet 0800 at dock 3",
+    "Family reunion: adults 14, kids 6 and 3",
+    "22 adults, 4 kids",
+    "Adults 4, kids 2",
+    "kids aged 5 and 7",
     "Late checkout at 1600",
     "Back by 1730, 6 guests",
     "0830 pickup at the Hilton",
@@ -703,8 +714,8 @@ HARMLESS = [
     "Paying guests 6, crew 2",
     "Paid in full, 6 guests, meet at 1745",
     "Deposit paid, pickup at 1530 from the Hilton",
-    "Adults 22 kids 4",
-    "Adults 22 / kids 4 and 6",
+    "Adults 12 kids 4",
+    "Adults 12 / kids 4 and 6",
     "Invoice 15 sent, Bill 15 on the crew list",
     # a review: a place's number times a single digit counts it, and a head count with markup between it and "on
     # board" is one, in notes of money too (until 2026-12-07 the 2 and the 24 read "[amount hidden]")
@@ -943,7 +954,7 @@ STAFF_NOTES = [
     ),
     ("Captain tip was 100 cash, crew split. 3 crew on board", "Captain tip was … cash, crew split. 3 crew on board"),
     ("Adults 85, kids 5. Meet 0800 at dock 3", "Adults …, kids …. Meet 0800 at dock 3"),
-    ("Adults 22, kids 4. Meet 0800 at dock 3", "Adults 22, kids 4. Meet 0800 at dock 3"),
+    ("Adults 12, kids 4. Meet 0800 at dock 3", "Adults 12, kids 4. Meet 0800 at dock 3"),
     ("Bait 40. Ice 15. Leaving 6am sharp", "Bait …. Ice …. Leaving 6am sharp"),
     ("Fuel 180, ice 12 bags, 2 coolers. Slip 9", "Fuel …, ice 12 bags, 2 coolers. Slip 9"),
     (
@@ -1258,6 +1269,16 @@ COUNTED_PRICE_LISTS = [
     # a review: a word naming the next figure after an item's figure is no count of it (until 2026-12-07 the 5 showed)
     ("Adults 2x15 kids 1x5 ages 4 and 7", "Adults 2x… kids 1x… ages 4 and 7"),
     ("Adults x2 85 kids x1 5 ages 4", "Adults x2 … kids x1 … ages 4"),
+    # the fifteenth session: a list of kinds counted after an "x" (or in brackets), each figure apart and under 20,
+    # was read as ages and showed; one age is not written for a whole kind, so they are its prices, the counts kept
+    ("Adults x2 15, kids x1 5", "Adults x2 …, kids x1 …"),
+    ("Adults x2 15 kids x1 5", "Adults x2 … kids x1 …"),
+    ("Adults ×2 15, kids ×1 5", "Adults ×2 …, kids ×1 …"),
+    ("Adults (x2) 15, kids (x1) 5", "Adults (x2) …, kids (x1) …"),
+    ("Adults x2: 15, kids x1: 5", "Adults x2: …, kids x1: …"),
+    ("Adult (2) 15, child (1) 5", "Adult (2) …, child (1) …"),
+    ("Adults x2 15, dog x1 5", "Adults x2 …, dog x1 …"),
+    ("Adults x2 12\nKids x1 5", "Adults x2 …\nKids x1 …"),
 ]
 
 
@@ -1266,10 +1287,10 @@ def test_each_item_of_a_counted_price_list_has_its_price_hidden_and_its_count_ke
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
 
 
-#: Judged and kept: a list of kinds of guest under 50 read as head counts ("Adults 45, kids 5"), and a counted item no
+#: Judged and kept: a list of kinds of guest under 20 read as head counts ("Adults 12, kids 5"), and a counted item no
 #: price in its list says is priced.
 COUNTED_KEPT = [
-    "Adults 45, kids 5",
+    "Adults 12, kids 5",
     "Kids x1 5",
     "Adults 2x, kids 1x",
     "2 kids 5 and 7, 4 adults",
@@ -1297,7 +1318,9 @@ COUNTED_KEPT = [
     "dog x1 5",
     "Rods x2 4, reels x1 3",
     "Kayaks x2, paddles x4",
-    "Adults x2 15, kids x1 5",
+    "Adults x2 15",
+    "Adults x2 15, kids x1 5 y/o",
+    "Adults x2 15, kids x2 (5, 7)",
     "Kids x2 5 and 7 years old",
     "Kids x3 5, 7, 9",
     "Kids 2x5 years old",
@@ -1371,6 +1394,8 @@ LONG_NOTES = [
     "Deposit 85 ",
     "Max <span>24</span> on board, slip 14 x 2, deposit paid. ",
     "max 24 on board lunch for 22 ",  # a clause no comma breaks, each figure asking it for a word of money
+    "parking 5; Dep 6 x 15:30, lunch 6 x 15: 90, ice 8 bags\n",  # the fifteenth session's shapes
+    "Adults x2 15, kids x1 5\n",
 ]
 
 

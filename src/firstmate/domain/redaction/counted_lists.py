@@ -135,6 +135,9 @@ class _Item(NamedTuple):
     #: "@" or "at" if its figure follows one ("Adults 2 @ 15", "2 adults at 10"): a price per head, unless its list
     #: names a time so ("2 adults at 10, 1 child at 10.30")
     at: str = ""
+    #: whether its count follows its kind, its figure apart after it ("Adults x2 15", "Adult (2) 15"): in a list of two
+    #: or more, the figures are prices, as one age is not written for a whole kind ("Adults x2 15, kids x1 5")
+    kind_first: bool = False
 
 
 def counted_figures(
@@ -161,7 +164,11 @@ def counted_figures(
         # "Adults 2x15, kids 1x5", "Kids 2x5", "2 adults x 15", "Adults 2 @ 15": a count times a small figure, or one
         # at a small figure, a price per head
         by_writing = not second and all(
-            (item.figures and _small_pair(text, item.figures)) or item.times or item.at for item in told
+            (item.figures and _small_pair(text, item.figures))
+            or item.times
+            or item.at
+            or (item.kind_first and len(told) > 1)  # "Adults x2 15, kids x1 5", "Adults x2 15, dog x1 5"
+            for item in told
         )
         by_writing = by_writing and not all(item.other for item in told)  # "Rods 2x4, reels 2x3": sizes as often
         if by_writing:
@@ -276,7 +283,8 @@ def _ages(text: str, item: _Item) -> bool:
 def _item(found: re.Match[str]) -> _Item:
     """An item as its shape says: its count and price, or for a figure on each side of an "x", both figures."""
     if found["kind_a"]:
-        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=_at(found, "count_a", "price_a"))
+        at = _at(found, "count_a", "price_a")
+        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=at, kind_first=True)
     if found["kind_c"]:
         times = bool(re.search(_TIMES, found.string[found.end("kind_c") : found.start("price_c")]))
         return _Item(
@@ -287,7 +295,7 @@ def _item(found: re.Match[str]) -> _Item:
     if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_e"])
         at = _at(found, "count_e", "price_e")
-        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other, at=at)
+        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other, at=at, kind_first=True)
     if found["kind_f"]:  # "littles 1x5": read as "kids 1x5" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_f"])
         return _Item("b", None, None, (found.span("first_f"), found.span("second_f")), other=other)

@@ -332,10 +332,11 @@ LIST_ITEM_WORD = re.compile(r"([^\W\d_]+)[ \t]*[:(]?[ \t]*$")
 LIST_NEXT_LINE = re.compile(r"\)?[ \t]*(?:[.;!?]+|\n)[ \t\n]*(?P<word>[^\W\d_]+)[ \t]*[:(]?[ \t]*")
 #: The second figure of a price list's item ("kids 12 and 9").
 LIST_PAIR = re.compile(r"[ \t]*(?:&|(?i:and))[ \t]*")
-#: The most guests of one kind a price list is read to count: from 50 on, a kind of guest's figure is its price
-#: (few boats carry 85 adults), and a single digit after another kind of guest in that list a price too ("Adults
-#: 85, kids 5"); under it, that single digit is their count ("Adults 22, kids 4").
-MOST_OF_A_KIND = 50
+#: The most guests of one kind a price list is read to count: from 20 on, a kind of guest's figure is as often its
+#: price (a head count that large is written before its kind: "22 adults"), so in doubt a price, and a single digit
+#: after another kind of guest in that list a price too ("Adults 45, kids 5", "Adults 85, kids 5"); under it, that
+#: single digit is their count ("Adults 12, kids 4"). Until 2026-12-07's fifteenth session it was 50.
+MOST_OF_A_KIND = 20
 #: Kinds of guest, after which a single digit in a price list is read as their count ("Adults 22, kids 4").
 GUEST_KINDS = re.compile(
     r"(?:adults?|kids?|child(?:ren)?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|students?)",
