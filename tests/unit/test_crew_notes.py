@@ -1277,7 +1277,6 @@ COUNTED_PRICE_LISTS = [
     ("Adults (x2) 15, kids (x1) 5", "Adults (x2) …, kids (x1) …"),
     ("Adults x2: 15, kids x1: 5", "Adults x2: …, kids x1: …"),
     ("Adult (2) 15, child (1) 5", "Adult (2) …, child (1) …"),
-    ("Adults x2 15, dog x1 5", "Adults x2 …, dog x1 …"),
     ("Adults x2 12\nKids x1 5", "Adults x2 …\nKids x1 …"),
 ]
 
@@ -1321,6 +1320,9 @@ COUNTED_KEPT = [
     "Adults x2 15",
     "Adults x2 15, kids x1 5 y/o",
     "Adults x2 15, kids x2 (5, 7)",
+    "Adults x2 15, dog x1 5",  # one kind of guest counted so: its figure is as often an age
+    "Kids x1 5, life jackets x2 4",
+    "Kids x1 5, life jackets x2 4. Kids x1 5, life jackets x2 4.",  # one kind of guest said twice
     "Kids x2 5 and 7 years old",
     "Kids x3 5, 7, 9",
     "Kids 2x5 years old",

@@ -138,6 +138,7 @@ class _Item(NamedTuple):
     #: whether its count follows its kind, its figure apart after it ("Adults x2 15", "Adult (2) 15"): in a list of two
     #: or more, the figures are prices, as one age is not written for a whole kind ("Adults x2 15, kids x1 5")
     kind_first: bool = False
+    kind: str = ""  # the kind of guest it counts, as a word alone ("kid" of "Kids x1 5"), if counted after it
 
 
 def counted_figures(
@@ -163,11 +164,14 @@ def counted_figures(
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
         # "Adults 2x15, kids 1x5", "Kids 2x5", "2 adults x 15", "Adults 2 @ 15": a count times a small figure, or one
         # at a small figure, a price per head
+        # "Adults x2 15, kids x1 5": two kinds of guest or more counted after their kind; not "Kids x1 5, life jackets
+        # x2 4" (an age and a size as often), nor that said twice
+        kinds = len({item.kind for item in told if item.kind_first and not item.other})
         by_writing = not second and all(
             (item.figures and _small_pair(text, item.figures))
             or item.times
             or item.at
-            or (item.kind_first and len(told) > 1)  # "Adults x2 15, kids x1 5", "Adults x2 15, dog x1 5"
+            or (item.kind_first and kinds > 1)
             for item in told
         )
         by_writing = by_writing and not all(item.other for item in told)  # "Rods 2x4, reels 2x3": sizes as often
@@ -284,7 +288,8 @@ def _item(found: re.Match[str]) -> _Item:
     """An item as its shape says: its count and price, or for a figure on each side of an "x", both figures."""
     if found["kind_a"]:
         at = _at(found, "count_a", "price_a")
-        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=at, kind_first=True)
+        kind = found["kind_a"].lower().rstrip("s")
+        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=at, kind_first=True, kind=kind)
     if found["kind_c"]:
         times = bool(re.search(_TIMES, found.string[found.end("kind_c") : found.start("price_c")]))
         return _Item(
@@ -295,7 +300,10 @@ def _item(found: re.Match[str]) -> _Item:
     if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_e"])
         at = _at(found, "count_e", "price_e")
-        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other, at=at, kind_first=True)
+        kind = found["kind_e"].lower().rstrip("s")
+        return _Item(
+            "a", found.span("count_e"), found.span("price_e"), None, other=other, at=at, kind_first=True, kind=kind
+        )
     if found["kind_f"]:  # "littles 1x5": read as "kids 1x5" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_f"])
         return _Item("b", None, None, (found.span("first_f"), found.span("second_f")), other=other)
