@@ -476,6 +476,8 @@ MONEY = [
     ("Lunch 6 x 25: 150, deposit paid", "Lunch … x …: …, deposit paid"),  # as with "=": a sentence of money
     ("Adults 2 x 85: 170, kids 1 x 5: 5", "Adults 2 x …: …, kids 1 x …: …"),
     ("Adults 2x85:170, kids 1x5:5", "Adults 2x…:…, kids 1x…:…"),
+    ("Lunch 6 x 15: £90", "Lunch … x …: …"),  # the total's currency hid it first
+    ("Lunch 6x15 :90", "Lunch …x… :…"),  # a space before the colon: no time
     # the fifteenth session: a small figure after what a party pays for by itself showed ("Parking 5": a fee as often as
     # a lot's number, "Ice 8" a price as often as 8 bags); in doubt it is hidden, and what names it keeps it
     ("Parking 5", "Parking …"),
@@ -484,6 +486,7 @@ MONEY = [
     ("Bait 6", "Bait …"),
     ("Ice: 8", "Ice: …"),
     ("Parking - 5", "Parking - …"),
+    ("Parking five", "Parking …"),
     ("Ice (8)", "Ice (…)"),
     ("Parking <b>5</b>", "Parking <b>…</b>"),
     ("Cleaning 15", "Cleaning …"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from firstmate.domain.currencies import ISO_4217
-from firstmate.domain.redaction.amounts import CURRENCY, MONEY_ALSO, MONEY_ONLY, WORD_CODES
+from firstmate.domain.redaction.amounts import CURRENCY, HIDDEN_AMOUNT, MONEY_ALSO, MONEY_ONLY, WORD_CODES
 
 #: Apps a guest pays with, named beside an amount ("Venmo 200", "Zelle 150", "200 via PayPal", "cash app 40").
 NOTE_APPS = "venmo|zelle|paypal|cashapp"
@@ -266,9 +266,11 @@ TOTAL_AFTER_COLON = (
         for digits in (1, 2, 3)
         for cents in ("", r"[.,]\d", r"[.,]\d\d")
     )
-    + r"):(?:[ \t]+\d|(?![0-5]\d(?!\d))\d)"
+    + rf"):(?:[ \t]*{re.escape(HIDDEN_AMOUNT)}|[ \t]+\d|(?![0-5]\d(?!\d))\d)"  # "6 x 15: £90": its currency hid it
 )
 PRODUCT_COLON = re.compile(TOTAL_AFTER_COLON)
+#: A product's second factor, a space and a colon before a figure: its total, where a time has no space ("6x15 :90").
+SPACED_COLON_BEFORE = re.compile(r"[xX×][ \t]*\d{1,3}(?:[.,]\d\d?)?[ \t]+:[ \t]*$")
 #: "total" after a figure: a sum of what came before it ("24 total", "24 in total").
 QUANTITY_AFTER = re.compile(r"[ \t]+(?:in[ \t]+)?total\b", re.IGNORECASE)
 #: A count times a figure right before a figure, a dash or "=" between if any: the figure is the product's total, as

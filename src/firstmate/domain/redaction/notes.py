@@ -240,12 +240,12 @@ def _unsaid_is_money(found: re.Match[str], sentences: Sentences, everywhere: boo
     on ("Deposit paid. 400 on arrival", "Owner rate applies: 350 for the day", "Sent 300 by bank transfer"; not
     "Deposit paid. TOP 3"), but for a year in notes without a word of money ("Owner use 2026"). A number in words
     under 20 is a count ("Deposit: three life jackets")."""
+    if everywhere and _paid_for(found, sentences.plain):
+        return True  # "Parking 5", "Fuel 12", "Ice 8", "Parking five": a price as often as a count, in doubt money
     if found["spelled"] and spelled_value(found["spelled"]) < 20:
         return False
     if sentences.money[sentences.at(found.start())]:
         return True
-    if everywhere and _paid_for(found, sentences.plain):
-        return True  # "Parking 5", "Fuel 12", "Ice 8": a price as often as a count, in doubt money
     if not at_least_20(found):
         return False
     if sentences.any_money or sentences.any_money_word:

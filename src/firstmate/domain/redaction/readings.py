@@ -66,6 +66,7 @@ from firstmate.domain.redaction.note_words import (
     QUANTITY_BEFORE,
     RANGE,
     SMALL_COUNT_WORDS,
+    SPACED_COLON_BEFORE,
     STREET_AFTER,
     TIME_SHAPED,
     TIMES,
@@ -104,7 +105,10 @@ def figure_reading(
     joiner = PAIR_JOINER.fullmatch(text, pair_start(start, firsts), start) if start else None
     second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
-    joined = joined and not PRODUCT_COLON.match(text, start - 1)  # "Lunch 6 x 15:90": the total, no minutes
+    # "Lunch 6 x 15:90", "Lunch 6x15 :90": the product's total, no minutes
+    joined = joined and not (
+        PRODUCT_COLON.match(text, start - 1) or SPACED_COLON_BEFORE.search(text, max(0, start - 16), start)
+    )
     before_a_count = OWN_CURRENCY_BEFORE_COUNT.match(text, end)
     own = OWN_CURRENCY_AFTER.match(text, end) or (before_a_count and counted(before_a_count[1]))
     if found["figure"] and joined and text[start - 1] in "xX×" and own:
