@@ -146,3 +146,32 @@ def test_a_name_listed_with_its_latin_writing_in_brackets_signs_in_either(demo_a
         assert _sign(client, codes["Ana Keel (Airbnb)"], "Ana Keel") == (303, "")
         signed = {"李小龍 (Bruce Lee)": "Bruce Lee", "王芳 (Booking.com)": "王芳", "Ana Keel (Airbnb)": "Ana Keel"}
         assert _typed(demo_app, booking_id) == signed
+
+
+def test_a_name_the_channels_firstmate_imports_from_noted_is_asked_without_the_note(demo_app: App) -> None:
+    """Found by the review of 2026-12-07: a bracket in another script than the name was read as another writing of
+    it unless it named one of a few marketplaces, not the charter channels firstmate imports from. "王芳 (Boatsetter)"
+    signed in "Boatsetter", and a lead the channel gave as "李 (GetMyBoat)", who had signed in their full name, was
+    asked for "李 (GetMyBoat)" and refused in "Li Wei"."""
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "李 (GetMyBoat)", "王芳 (Boatsetter)")
+        fang = codes["王芳 (Boatsetter)"]
+        assert "as your group lists it: 王芳</label>" in client.get(f"/g/{fang}").text
+        assert _sign(client, fang, "Boatsetter") == (422, "type your full name as the group lists it: 王芳")
+        assert _typed(demo_app, booking_id) == {}
+        assert _sign(client, codes["李 (GetMyBoat)"], "Li Wei") == (303, "")
+        assert _sign(client, fang, "王芳") == (303, "")
+        assert _typed(demo_app, booking_id) == {"李 (GetMyBoat)": "Li Wei", "王芳 (Boatsetter)": "王芳"}
+
+
+def test_a_couple_listed_under_one_name_signs_in_either_title_or_none(demo_app: App) -> None:
+    """Found by the review of 2026-12-07: a lead the channel wrote "Mr & Mrs Ana Keel (Airbnb)" typing "Mrs Ana Keel"
+    was told "type your name with Mr or no title, not Mrs", and "Ana Keel" was refused too: nothing but the couple's
+    name signed."""
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "Mr & Mrs Ana Keel (Airbnb)")
+        code = codes["Mr & Mrs Ana Keel (Airbnb)"]
+        told = "type your full name as the group lists it: Mr &amp; Mrs Ana Keel"  # the page's HTML
+        assert _sign(client, code, "Ana Kel") == (422, told)
+        assert _sign(client, code, "Mrs Ana Keel") == (303, "")
+        assert _typed(demo_app, booking_id) == {"Mr & Mrs Ana Keel (Airbnb)": "Mrs Ana Keel"}

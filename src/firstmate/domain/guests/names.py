@@ -156,9 +156,11 @@ def _writings_apart(name: str) -> tuple[str, list[str]]:
 
 
 #: Words of a booking channel's name, in a note in brackets: the note is the channel's, whatever script the name is in.
+#: The charter channels firstmate imports from first ("王芳 (Boatsetter)" was signed in "Boatsetter").
 _CHANNEL_WORDS = frozenset(
-    {"airbnb", "vrbo", "booking", "expedia", "viator", "getyourguide", "tripadvisor", "klook", "fareharbor", "via"}
-)
+    {"boatsetter", "getmyboat", "sailo", "google", "airbnb", "vrbo", "booking", "expedia", "viator", "getyourguide",
+     "tripadvisor", "klook", "fareharbor", "via"}
+)  # fmt: skip
 
 
 def _scripts(text: str) -> set[str]:
@@ -236,13 +238,15 @@ def _bare(name: str) -> str:
 
 def _spaced(name: str) -> str:
     """`name` with a space after each title's dot that a word follows: "Mrs.Ana Keel" is "Mrs. Ana Keel", its title
-    seen (as a phone's keyboard types it, "Dr.Dana Whitcomb" was refused for "Dana Whitcomb")."""
-    return _GLUED_TITLE.sub(r"\1. ", name)
+    seen (as a phone's keyboard types it, "Dr.Dana Whitcomb" was refused for "Dana Whitcomb"); and a couple's titles
+    joined by "&", "and", "+" or "/" one after the other: "Mr & Mrs Ana Keel" is "Mr Mrs Ana Keel", both its titles
+    seen ("Mrs Ana Keel" and "Ana Keel" were refused for it)."""
+    return _JOINED_TITLES.sub(r"\1 ", _GLUED_TITLE.sub(r"\1. ", name))
 
 
-_GLUED_TITLE = re.compile(
-    r"\b(" + "|".join(sorted(NAME_TITLES, key=len, reverse=True)) + r")\.(?=[^\W\d_])", re.IGNORECASE
-)
+_TITLE = "|".join(sorted(NAME_TITLES, key=len, reverse=True))
+_GLUED_TITLE = re.compile(rf"\b({_TITLE})\.(?=[^\W\d_])", re.IGNORECASE)
+_JOINED_TITLES = re.compile(rf"\b((?:{_TITLE})\.?)\s*(?:&|\+|/|\band\b)\s*(?=(?:{_TITLE})(?:\.|\b))", re.IGNORECASE)
 
 
 def _plain_word(word: str) -> str:
