@@ -17,6 +17,15 @@ _MAGIC: tuple[tuple[int, bytes, str, str], ...] = (
     (4, b"ftypheix", "image/heic", "heic"),
     (4, b"ftypmif1", "image/heif", "heif"),
 )
+#: Other names a browser may give a file of a kind the album takes (older systems' names of a JPEG and a PNG).
+_ALSO_DECLARED = ("image/jpg", "image/pjpeg", "image/x-png")
+
+
+def declared_photo_types() -> tuple[str, ...]:
+    """The types a browser may declare of a file the album takes, as the album's page checks them before sending:
+    the types of the photos `sniff_image` knows, and their other names. A file declared as any other type (a GIF,
+    an SVG, an AVIF) is one the check after the upload refuses."""
+    return tuple(dict.fromkeys([kind for _, _, kind, _ in _MAGIC] + list(_ALSO_DECLARED)))
 
 
 class Photo(BaseModel):

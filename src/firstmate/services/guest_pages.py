@@ -8,7 +8,7 @@ from typing import Any
 
 from firstmate.domain.codes import normalize_code, pretty_code
 from firstmate.domain.guests import Guest, resign_note, waiver_version
-from firstmate.domain.photos import Photo
+from firstmate.domain.photos import Photo, declared_photo_types
 from firstmate.domain.timing import times_shown, when
 from firstmate.domain.views import guest_trip_view
 from firstmate.errors import Conflict, NotFound, RateLimited
@@ -26,7 +26,6 @@ from firstmate.services.photos import (
     said_before_sending,
     upload_window,
 )
-from firstmate.services.photos.uploads import PHOTO_TYPES
 from firstmate.services.ratelimit import give_back, hit
 from firstmate.services.trips import code_pk, get_event
 
@@ -58,7 +57,7 @@ class GuestPage:
     times: str  # the trip's times as shown, carried by "I'm coming" (`timing.times_shown`)
     resign: str  # why the viewer is asked to sign again: they signed another line's waiver for the trip ("" if not)
     photo_max_mb: float  # the largest photo the album takes, said by its form
-    photo_types: str  # the types (a prefix) a browser may declare of a photo it sends: the form's, the laptop's check
+    photo_types: str  # the types a browser may declare of a photo the album takes, space-separated (the page's check)
     too_large_said: str  # what the form says of a file over photo_max_mb before sending it: the server's words
     not_a_photo_said: str  # and of a file declared as another type
 
@@ -140,7 +139,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         times=times_shown(booking.request.start, booking.request.end),
         resign=resign_note(viewer, entity.id, entity.name, waiver_version(entity.waiver)),
         photo_max_mb=ctx.settings.photo_max_mb,
-        photo_types=PHOTO_TYPES,
+        photo_types=" ".join(declared_photo_types()),
         too_large_said=said_before_sending(photo_too_large(ctx.settings.photo_max_mb)),
         not_a_photo_said=said_before_sending(not_a_photo()),
     )

@@ -38,8 +38,9 @@ from firstmate.services.trips import booking_pk
 log = structlog.get_logger(__name__)
 
 UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
-#: The types (a prefix) a browser may declare of a photo it sends, as the laptop's form and the page's script check
-#: it (S3's form declares the type in a field of its own; a HEIC may come with none): the bytes are checked after.
+#: The types (a prefix) a browser may declare of a photo it sends, as the laptop's form and S3's policy check it (a
+#: policy cannot list types; the page's script checks the list, `declared_photo_types`; a HEIC may come with none):
+#: the bytes are checked after.
 PHOTO_TYPES = "image/"
 
 
