@@ -949,6 +949,40 @@ def test_a_photo_whose_file_is_gone_from_s3_is_not_found_on_our_page_and_logged_
     assert logged["log_level"] == "error" and logged["key"] == gone.key and logged["booking_id"] == booking.id
 
 
+def test_the_hourly_sweep_marks_a_photo_whose_s3_file_is_gone_with_one_listing_of_its_album(
+    aws_app: App, clock: FixedClock
+) -> None:
+    """A known gap: on AWS too, a photo whose S3 object was gone was marked (MISSING in `photos list`,
+    `photos.file_missing` logged) only once a guest looked at it. The hourly sweep now lists each open album's folder
+    once (one ListObjectsV2, no HEAD a photo), marks the photo whose object is gone, logs it once, and clears the mark
+    once the object is back."""
+    from structlog.testing import capture_logs
+
+    from firstmate.jobs.sweeps import sweep_expired
+    from firstmate.services.trips import booking_pk
+
+    _, booking, _ = _album_on_s3(aws_app, clock, photos=2)
+    gone, kept = aws_app.blobs.list("photos/")
+    backup = aws_app.blobs.get(gone.key)
+    aws_app.blobs.delete(gone.key)  # removed by hand in the console, nobody looking
+    clock.set(clock.now() + timedelta(hours=5))
+    asked: list[str] = []
+    s3 = aws_app.blobs._s3  # type: ignore[attr-defined]  # the client the sweep asks S3 through
+    s3.meta.events.register("before-call.s3", lambda model, **_: asked.append(model.name))
+    with capture_logs() as logs:
+        assert "1 photo's file missing (logged)" in sweep_expired(aws_app, clock.now())
+    assert asked.count("ListObjectsV2") == 1 and "HeadObject" not in asked, asked
+    assert [e["key"] for e in logs if e["event"] == "photos.file_missing"] == [gone.key]
+    pk = booking_pk("demo", booking.id)
+    marks = {i.sk: i.data.get("missing_since") for i in aws_app.store.query(pk, "PHOTO#").items}
+    assert [sk for sk, since in marks.items() if since] == [f"PHOTO#{gone.key.rsplit('/', 1)[1].split('.')[0]}"]
+    assert "missing" not in sweep_expired(aws_app, clock.now())  # said once
+    aws_app.blobs.put(gone.key, backup, "image/png")  # restored from a backup (the bucket's versions)
+    assert "1 photo's file back" in sweep_expired(aws_app, clock.now())
+    assert not any(i.data.get("missing_since") for i in aws_app.store.query(pk, "PHOTO#").items)
+    assert kept.key in {b.key for b in aws_app.blobs.list("photos/")}
+
+
 @pytest.mark.parametrize("s3_is", ["throttling", "silent", "forbidding"])
 def test_a_photo_link_is_handed_out_at_once_when_s3_throttles_or_does_not_answer_its_look(
     aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, s3_is: str

@@ -37,3 +37,17 @@ def test_another_type_is_kept_beside_the_blob_and_a_sidecar_from_before_is_honou
     sidecar.write_text(json.dumps({"content_type": "text/plain"}))
     found = blobs.head("r/old.json")
     assert found is not None and found.content_type == "text/plain"
+
+
+def test_a_listing_walks_only_the_folder_its_prefix_names_and_finds_what_a_walk_of_everything_would(
+    tmp_path: Path,
+) -> None:
+    """The hourly sweep lists each open album's folder: a listing read every file of the home to keep those of one
+    album. It walks that folder alone now, and a prefix ending mid-name, or naming no folder, lists as before."""
+    blobs = LocalBlobs(tmp_path)
+    for key in ("photos/demo/bk_1/a.png", "photos/demo/bk_12/b.png", "photos/other/bk_1/c.png", "reports/x.pdf"):
+        blobs.put(key, b"x", "image/png" if key.endswith(".png") else "application/pdf")
+    assert [b.key for b in blobs.list("photos/demo/bk_1/")] == ["photos/demo/bk_1/a.png"]
+    assert [b.key for b in blobs.list("photos/demo/bk_1")] == ["photos/demo/bk_1/a.png", "photos/demo/bk_12/b.png"]
+    assert [b.key for b in blobs.list("photos/nobody/")] == [] and blobs.list("../") == []
+    assert len(blobs.list("")) == 4 and [b.key for b in blobs.list("rep")] == ["reports/x.pdf"]

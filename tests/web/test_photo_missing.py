@@ -20,7 +20,7 @@ from firstmate.domain.bookings import Booking
 from firstmate.errors import BlobError
 from firstmate.jobs.sweeps import sweep_expired
 from firstmate.ports import Blobs, Delete, Item
-from firstmate.services.photos import list_photos
+from firstmate.services.photos import list_photos, still_missing
 from firstmate.services.trips import booking_pk
 from firstmate.web.app import create_app
 from tests.conftest import photo
@@ -186,3 +186,47 @@ def test_the_sweep_deletes_only_files_a_removal_named_never_one_a_photo_may_stil
     assert lost_record is not None
     demo_app.store.put(Item(pk, lost_record.sk, lost_record.data))  # the operator puts the record back
     assert client.get(f"/g/{code}/photos/{lost.id}").content == demo_app.blobs.get(lost.key)
+
+
+def test_the_hourly_sweep_marks_a_photo_whose_file_is_gone_before_anyone_looks_and_clears_it_once_restored(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """A known gap: a photo whose file was gone was marked (MISSING in `photos list`, `photos.file_missing` logged)
+    only once a guest looked at it, so an operator looking after the album first saw nothing. The hourly sweep now
+    looks at the files of albums open or recently open: it marks the photo, logs it once, and clears the mark once
+    the file is restored; the album's other photo is left as it was."""
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    for kind in ("PNG", "JPEG"):
+        _share(client, code, kind)
+    gone, kept = list_photos(demo_app, target_of(booking))
+    pk, backup = booking_pk("demo", booking.id), demo_app.blobs.get(gone.key)
+    kept_before = demo_app.store.get(pk, f"PHOTO#{kept.id}")
+    demo_app.blobs.delete(gone.key)  # removed by hand, nobody looking
+    clock.set(DEPARTURE + timedelta(days=7, hours=3))  # the album closed three hours ago
+    with capture_logs() as logs:
+        assert "1 photo's file missing (logged)" in sweep_expired(demo_app, clock.now())
+        assert "missing" not in sweep_expired(demo_app, clock.now())  # said once
+    assert [e["key"] for e in logs if e["event"] == "photos.file_missing"] == [gone.key]
+    assert still_missing(demo_app, target_of(booking), list_photos(demo_app, target_of(booking))) == [
+        p for p in list_photos(demo_app, target_of(booking)) if p.id == gone.id
+    ]  # what `photos list` shows MISSING
+    assert demo_app.store.get(pk, f"PHOTO#{kept.id}") == kept_before  # a photo whose file is there: nothing written
+    demo_app.blobs.put(gone.key, backup, gone.content_type)  # restored from a backup
+    assert "1 photo's file back" in sweep_expired(demo_app, clock.now())
+    assert [p.missing_since for p in list_photos(demo_app, target_of(booking))] == [None, None]
+
+
+def test_the_hourly_sweep_leaves_the_albums_of_trips_long_over_to_a_guests_look(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """The sweep's look is bounded: only albums open now, or closed less than a day ago, are looked at each hour
+    (up to 400 an org). A trip's album closed two days ago is not: a guest's look still marks its photo."""
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, code, "PNG")
+    [gone] = list_photos(demo_app, target_of(booking))
+    demo_app.blobs.delete(gone.key)
+    clock.set(DEPARTURE + timedelta(days=9, hours=5))  # back at 3 hours, its album closed 7 days on: 2 days ago
+    assert "missing" not in sweep_expired(demo_app, clock.now())
+    assert [p.missing_since for p in list_photos(demo_app, target_of(booking))] == [None]
+    assert client.get(f"/g/{code}/photos/{gone.id}").status_code == 404
+    assert [p.missing_since for p in list_photos(demo_app, target_of(booking))] == [clock.now()]

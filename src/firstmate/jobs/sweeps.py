@@ -16,7 +16,8 @@ from firstmate.services.crew_freed import list_left_out_pending
 from firstmate.services.data_refs import list_refunds_pending
 from firstmate.services.intel import sweep_archive
 from firstmate.services.outbox_list import reindex_pending
-from firstmate.services.photos import sweep_album_files, sweep_quarantine
+from firstmate.services.photos import look_at_album_files, sweep_album_files, sweep_quarantine
+from firstmate.services.photos.presence import MOST_ALBUMS
 from firstmate.services.report_list import index_runs_pending
 from firstmate.services.trips import list_long_blocks_pending
 
@@ -26,7 +27,8 @@ log = structlog.get_logger(__name__)
 def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent), and
     local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there), and
-    album files of removed photos storage still holds (`sweep_album_files`: a removal stopped before its file went).
+    album files of removed photos storage still holds (`sweep_album_files`: a removal stopped before its file went),
+    and marks the photos of albums open or recently open whose file storage no longer has (`look_at_album_files`).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
     entries stored before the admin list read them by index are given its keys, "Double booked!"
     messages queued before they were named under their trips are so named, weekly runs stored before
@@ -47,7 +49,17 @@ def sweep_expired(app: App, period: datetime) -> str:
             ("revenue lines' listing by sale", lambda: list_refunds_pending(app.store, orgs)),
         )
     ]
-    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app), _album_files_swept(app, orgs))))
+    indexed = "; ".join(
+        filter(
+            None,
+            (
+                *upgrades,
+                _unchecked_uploads_swept(app),
+                _album_files_swept(app, orgs),
+                _album_files_looked_at(app, orgs),
+            ),
+        )
+    )
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:
@@ -94,6 +106,23 @@ def _album_files_swept(app: App, orgs: list[str]) -> str:
         return ""
     files, them = ("file", "it") if removed == 1 else ("files", "them")
     return f"{removed} leftover album {files} deleted (no photo names {them})"
+
+
+def _album_files_looked_at(app: App, orgs: list[str]) -> str:
+    """What the look at open albums' files found ("1 photo's file missing (logged); 1 photo's file back"), or "" for
+    nothing new. A store that cannot list the calendar is logged, and looked at next run."""
+    try:
+        found = look_at_album_files(app, orgs)
+    except StoreError as exc:
+        log.warning("sweep.album_files_not_looked_at", error=str(exc))
+        return ""
+    said = []
+    for n, what in ((found.missing, "missing (logged)"), (found.back, "back")):
+        whose = "photo's file" if n == 1 else "photos' files"
+        said += [f"{n} {whose} {what}"] if n else []
+    if found.left:
+        said.append(f"{found.left} albums' files not looked at (over {MOST_ALBUMS} an org)")
+    return "; ".join(said)
 
 
 def sweep_archives(app: App, period: datetime) -> str:

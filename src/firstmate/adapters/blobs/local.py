@@ -186,7 +186,14 @@ class LocalBlobs:
 
     def list(self, prefix: str = "") -> list[BlobInfo]:
         found: list[BlobInfo] = []
-        for path in self._root.rglob("*"):
+        folder = prefix.rpartition("/")[0]  # only the folder the prefix names is walked: one album's, not every file
+        try:
+            base = self._root / check_key(folder) if folder else self._root
+        except InvalidInput:  # no key begins so: a walk of everything finds nothing either
+            return []
+        if not base.is_dir():
+            return []
+        for path in base.rglob("*"):
             rel = path.relative_to(self._root).as_posix()
             if rel.startswith(_META + "/") or not rel.startswith(prefix) or path.name.startswith("."):
                 continue  # metadata, another prefix, or a temp file mid-write

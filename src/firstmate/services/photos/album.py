@@ -34,9 +34,9 @@ def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[byte
     try:
         data = ctx.blobs.get(photo.key)
     except BlobNotFound:
-        _gone(ctx, target, photo)
+        mark_missing(ctx, target, photo)
         raise _no_longer() from None
-    _back(ctx, target, photo)
+    clear_missing(ctx, target, photo)
     return data, photo.content_type
 
 
@@ -44,25 +44,27 @@ def _no_longer() -> NotFound:
     return NotFound("this photo is no longer in the album", hint="the other photos of the album are there")
 
 
-def _gone(ctx: Context, target: CodeTarget, photo: Photo) -> None:
-    """Record that `photo`'s file is gone, logging it for the operator when it is first found so."""
+def mark_missing(ctx: Context, target: CodeTarget, photo: Photo) -> bool:
+    """Record that `photo`'s file is gone, logging it for the operator when it is first found so; whether this
+    call logged it (False: marked before, by another look, or the photo removed meanwhile)."""
     if photo.missing_since is not None:
-        return
+        return False
     pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo.id}"
     item = ctx.store.get(pk, sk)
     if item is None or item.data.get("missing_since"):
-        return
+        return False
     marked = photo.model_copy(update={"missing_since": ctx.clock.now()})
     try:
         ctx.store.put(Item(pk, sk, marked.model_dump(mode="json")), VersionIs(item.version))
     except ConditionFailed:  # another look at it found it gone first, and logged it
-        return
+        return False
     except StoreError as exc:  # not recorded: logged now, and again next time rather than never
         log.warning("photos.missing_not_recorded", org=target.org, photo_id=photo.id, error=str(exc))
     log.error(
         "photos.file_missing", org=target.org, booking_id=target.booking_id, photo_id=photo.id, key=photo.key,
         hint="the album lists a photo whose file storage no longer has: restore the file, or remove the photo",
     )  # fmt: skip
+    return True
 
 
 def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
@@ -80,9 +82,9 @@ def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
         log.warning("photos.not_looked_up", org=target.org, photo_id=photo.id, error=str(exc))
         return link
     if found is None:
-        _gone(ctx, target, photo)
+        mark_missing(ctx, target, photo)
         raise _no_longer()
-    _back(ctx, target, photo)
+    clear_missing(ctx, target, photo)
     return link
 
 
@@ -102,29 +104,30 @@ def still_missing(ctx: Context, target: CodeTarget, photos: list[Photo]) -> list
         if found is None:
             missing.append(photo)
         else:
-            _back(ctx, target, photo)
+            clear_missing(ctx, target, photo)
     return missing
 
 
-def _back(ctx: Context, target: CodeTarget, photo: Photo) -> None:
+def clear_missing(ctx: Context, target: CodeTarget, photo: Photo) -> bool:
     """Clear `photo`'s missing mark, its file found there again (restored from a backup), so that a next loss is
-    logged again. A photo never marked, every normal look, writes nothing."""
+    logged again; whether this call cleared it. A photo never marked, every normal look, writes nothing."""
     if photo.missing_since is None:
-        return
+        return False
     pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo.id}"
     item = ctx.store.get(pk, sk)
     if item is None or not item.data.get("missing_since"):
-        return
+        return False
     back = Photo.model_validate(item.data).model_copy(update={"missing_since": None})
     try:
         ctx.store.put(Item(pk, sk, back.model_dump(mode="json")), VersionIs(item.version))
     except ConditionFailed:  # changed meanwhile (cleared by another look, or removed): that one says it
-        return
+        return False
     except StoreError as exc:  # the guest has the photo all the same; the next look clears it
         log.warning("photos.back_not_recorded", org=target.org, photo_id=photo.id, error=str(exc))
-        return
+        return False
     log.info("photos.file_back", org=target.org, booking_id=target.booking_id, photo_id=photo.id, key=photo.key,
              missing_since=photo.missing_since.isoformat())  # fmt: skip
+    return True
 
 
 def stored_photo(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
