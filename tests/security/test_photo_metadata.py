@@ -234,6 +234,58 @@ def test_a_located_heic_whose_file_storage_refuses_to_delete_leaves_its_album_an
         assert not [k for k in _stored(app) if k.startswith("photos/")]
 
 
+@pytest.mark.parametrize("storage", ["deleting", "refusing"])
+def test_a_photo_removed_while_photos_strip_rewrites_it_leaves_no_file_behind(
+    album: tuple[App, Booking],  # noqa: F811
+    storage: str,
+) -> None:
+    """A known gap: `photos strip` read a photo, and its lead removed it (record, then file) before the strip wrote
+    it back: the stripped file stayed in storage, named by no record and by nothing the sweep reads, for good. The
+    strip now deletes what it wrote when the photo's record has gone meanwhile (storage refusing, the hourly sweep
+    deletes it); a photo still listed is stripped."""
+    import dataclasses
+    from typing import Any
+
+    from firstmate.jobs.sweeps import sweep_expired
+    from firstmate.ports import Blobs
+    from firstmate.services.photo_removal import remove_photo
+    from firstmate.services.photos import strip_stored_photos
+    from tests.web.test_photo_missing import Deleting
+
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        for tail in (b"1", b"2"):  # two photos: the same file twice is refused
+            assert _send(client, trip.guest_code, _jpeg() + tail, "image/jpeg") == (303, 303)
+        removed, kept = sorted(k for k in _stored(app) if k.startswith("photos/"))
+        for key in (removed, kept):
+            app.blobs.put(key, _jpeg(), "image/jpeg")  # as the album stored them before: GPS and all
+        kept_url = f"/g/{trip.guest_code}/photos/{kept.rsplit('/', 1)[1].split('.')[0]}"
+
+        class RemovedAsRead:
+            """The app's storage, the lead removing `removed` just after the strip has read it."""
+
+            def __init__(self, blobs: Blobs) -> None:
+                self._blobs = blobs
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self._blobs, name)
+
+            def get(self, key: str) -> bytes:
+                data = self._blobs.get(key)
+                if key == removed:
+                    photo_id = key.rsplit("/", 1)[1].split(".")[0]
+                    assert remove_photo(app, "demo", trip.id, photo_id, by="lead") is not None
+                return data
+
+        strip_with = RemovedAsRead(Deleting(app.blobs, refuse=storage == "refusing"))
+        done = strip_stored_photos(dataclasses.replace(app, blobs=strip_with), "demo")  # type: ignore[arg-type]
+        if storage == "refusing":
+            assert "1 leftover album file deleted (no photo names it)" in sweep_expired(app, app.clock.now())
+        assert [k for k in _stored(app) if k.startswith("photos/")] == [kept]  # the removed photo's file is gone
+        assert done.stripped == 1 and "leftover" not in sweep_expired(app, app.clock.now())
+        assert b"Pixelphone" not in client.get(kept_url).content
+
+
 def _png_with_chunk(kind: bytes, body: bytes) -> bytes:
     """A PNG carrying `kind` before its pixels, as C2PA's content credentials (caBX) or an old writer's exIf do."""
     import zlib
