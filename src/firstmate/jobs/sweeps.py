@@ -110,12 +110,13 @@ def _album_files_swept(app: App, orgs: list[str]) -> str:
 
 def _album_files_looked_at(app: App, orgs: list[str]) -> str:
     """What the look at open albums' files found ("1 photo's file missing (logged); 1 photo's file back"), or "" for
-    nothing new. A store that cannot list the calendar is logged, and looked at next run."""
+    nothing new. A store that cannot list the calendar, or a stored item it cannot read, is logged, and looked at
+    next run: the sweep's other work is done all the same."""
     try:
         found = look_at_album_files(app, orgs)
-    except StoreError as exc:
-        log.warning("sweep.album_files_not_looked_at", error=str(exc))
-        return ""
+    except Exception as exc:  # a look at photos must not stop the hourly sweep's deletions
+        log.error("sweep.album_files_not_looked_at", error=f"{type(exc).__name__}: {exc}")
+        return "album files not looked at (see the log), tried again next run"
     said = []
     for n, what in ((found.missing, "missing (logged)"), (found.back, "back")):
         whose = "photo's file" if n == 1 else "photos' files"
