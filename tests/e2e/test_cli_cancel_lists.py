@@ -11,21 +11,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.guests import NewGuest
 from firstmate.domain.outbox import OutboxEntry, OutboxStatus
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.services import outbox
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.business import load_business
+from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.services.org_setup import check_org, import_org, org_tables
 from firstmate.services.people import get_person, list_people, save_people
 from firstmate.services.roster import claim_role
-from tests.conftest import booking_body
+from tests.conftest import booking_body, send_due
 from tests.e2e.test_cli import run
 from tests.e2e.test_cli_refusals import save_people as save_demo_people
+from tests.web.test_hardening import Stopped, stopped
 
 ZONE = ZoneInfo("America/Los_Angeles")
 #: A June far enough ahead for every trip to be still to come, whenever the test runs.
@@ -158,3 +163,46 @@ def test_a_dry_run_names_the_crew_needed_a_cancellation_sends_whom_it_frees(home
         if e.key.startswith(f"bk:{tern}:") and e.key.endswith(":crew:priya") and e.status is OutboxStatus.PENDING
     ]
     assert asked.message.subject.startswith("Crew needed") and "Morning Tern" in asked.message.subject
+
+
+def test_a_dry_run_says_the_send_out_the_cancel_first_finishes(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 120-guest charter, every guest invited, is moved, and the process stops right after the move's write: the
+    guests past its first transaction are not told yet. The cancel first finishes that send-out (then withdraws it,
+    the cancellation being the word now); the dry run said nothing of it. It names it now, and who the cancel tells."""
+    import firstmate.services.bookings.fanout as fanout
+
+    save_demo_people(home)
+    body = booking_body(external_id="BIG", start=f"{YEAR}-06-13T16:00:00-07:00", guest_count=120, duration_hours=3)
+    with _app(home) as app:
+        big = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.id
+        for n in range(99):
+            add_guest(app, CodeTarget("demo", big, "g1"), NewGuest(name=f"Guest Number{n}", email=f"g{n}@example.com"))
+        for _ in range(10):  # every invitation goes (the dispatcher sends a batch at a time)
+            send_due(app)
+        with monkeypatch.context() as patched:
+            patched.setattr(fanout, "complete_fanout", stopped)
+            with pytest.raises(Stopped):
+                moved = {**body, "start": f"{YEAR}-06-13T17:00:00-07:00"}
+                orchestrate_booking(app, "demo", BookingRequest.model_validate(moved))
+    before = _entries(home)
+
+    dry = run(home, "booking", "cancel", big, "--org", "demo", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    head, first, *rest = dry.stdout.splitlines()
+    assert _entries(home) == before and not rest, dry.stdout
+
+    done = run(home, "booking", "cancel", big, "--org", "demo", "--yes")
+    assert done.returncode == 0, done.stderr
+    would = head.split("; ", 1)[1].removesuffix(" would be told. Nothing was changed (dry run).")
+    told = done.stdout.split("; ", 1)[1].removesuffix(" will be told.\n")
+    assert would == told and "100 guests" in told, (would, told)
+    # what it said it finishes is what the cancel finished: the move's messages it queued, withdrawn at once
+    known = {e.key for e in before}
+    finished = sorted((e for e in _entries(home) if e.key not in known and ":r2:" in e.key), key=lambda e: e.key)
+    names = sorted(f"Guest Number{int(e.key.rsplit(':g', 1)[1]) - 2}" for e in finished)
+    assert finished and {e.status for e in finished} == {OutboxStatus.DEAD}, finished
+    assert first == (
+        f"  first: it finishes the send-out its last change left half done: {len(finished)} messages to "
+        f"{len(finished)} guests ({', '.join(names)}), then withdraws all with the rest of that change's mail still "
+        "waiting."
+    ), first

@@ -32,12 +32,14 @@ from firstmate.cli.common import (
     progress_display,
     utf8_text,
 )
-from firstmate.domain.bookings import SOURCE, SOURCE_WORDS, IntakeResult
+from firstmate.domain.bookings import SOURCE, SOURCE_WORDS, Booking, IntakeResult
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import BlockedSlot, ParsedRecord
+from firstmate.domain.reports.format import plural
 from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
 from firstmate.services.bookings import (
+    CancelPreview,
     cancel_booking,
     cancellation_preview,
     cancellation_told,
@@ -229,6 +231,8 @@ def booking_cancel(
             preview = cancellation_preview(app, org, booking)
             told = told_in_words(app, org, booking, preview.told)
             out.print(Text(f"Would cancel {what}; {_told(told, 'would be')}. Nothing was changed (dry run)."))
+            if preview.finished:  # the real cancel first finishes it: its own count of who is told counts on that
+                out.print(Text.assemble(("  first: ", "yellow"), f"{_finished(app, org, booking, preview)}."))
             for line in preview.lists:  # the crew's waiting lists it withdraws, and what goes in their place
                 out.print(Text.assemble(("  crew: ", "yellow"), f"{line}."), highlight=False)
             return
@@ -314,6 +318,16 @@ def booking_remove_guest(
         else "nothing is sent to them: no mail of the trip had reached them"
     )
     done(f"Removed {what}: their page no longer opens the trip{left}, and their place is free; {told}.")
+
+
+def _finished(app: App, org: str, booking: Booking, preview: CancelPreview) -> str:
+    """What the cancel first finishes (`CancelPreview.finished`), in words."""
+    count, whom = len(preview.finished), told_in_words(app, org, booking, preview.finished)
+    said = f"it finishes the send-out its last change left half done: {plural(count, 'message')} to {whom}"
+    if not preview.withdrawn:
+        return said
+    them = "it" if count == 1 else "all" if preview.withdrawn == count else f"{preview.withdrawn} of them"
+    return f"{said}, then withdraws {them} with the rest of that change's mail still waiting"
 
 
 def _told(told: str, verb: str) -> str:

@@ -11,6 +11,7 @@ import structlog
 
 from firstmate.domain.bookings import Booking, IntakeResult
 from firstmate.domain.calendar import CalendarEntry
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, VersionIs, Write
@@ -18,7 +19,7 @@ from firstmate.services.bookings.reads import get_booking, list_guests, org_prof
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import not_asked
 from firstmate.services.notifications import booking_messages
-from firstmate.services.outbox import enqueue, superseded
+from firstmate.services.outbox import enqueue, outbox_pk, superseded
 from firstmate.services.trips import booking_pk, calendar_pk, calendar_sk, get_event
 from firstmate.services.waiver_lines import follow_line
 
@@ -117,17 +118,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
         left = follow_line(ctx.store, org, booking_id, line.waiver) if line else 0
     queued = 0
     if booking.revision == revision:
-        profile = org_profile(ctx.store, org)
-        entity, asset = profile.place(None, booking.asset)  # by its boat: its line may have changed since
-        event = get_event(ctx.store, org, booking.event_id)
-        at, was_end = (marker.data.get(k) for k in ("at", "was_end"))  # absent in markers of earlier versions
-        messages = booking_messages(
-            ctx, profile, entity, asset, booking, event, list_guests(ctx.store, org, booking_id),
-            IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
-            at=datetime.fromisoformat(at) if at else booking.updated_at,
-            quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
-            unheard=frozenset(marker.data.get("unheard", ())), busy=not_asked(ctx.store, org, booking_id),
-        )  # fmt: skip
+        messages = _marker_messages(ctx, booking, marker)
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
         _withdraw(ctx, booking, [m.idempotency_key for m in messages])
     if left:  # guests changing as it wrote: the marker stays, so the next run follows the rest
@@ -135,6 +126,35 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
         return queued
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])
     return queued
+
+
+def fanouts_unfinished(ctx: Context, org: str, booking_id: str) -> list[OutgoingMessage]:
+    """The messages `finish_booking_fanouts` would queue now of the fan-outs a booking's last change left half done
+    (its process stopped), read only (a dry run says them): those of its current revision's marker not queued yet."""
+    markers = ctx.store.query(booking_pk(org, booking_id), "FANOUT#r").items
+    if not markers:
+        return []
+    booking = get_booking(ctx.store, org, booking_id)
+    current = [m for m in markers if m.sk == f"FANOUT#r{booking.revision}"]  # one of a revision since is dropped
+    messages = [m for marker in current for m in _marker_messages(ctx, booking, marker)]
+    queued = ctx.store.get_many([(outbox_pk(org), m.idempotency_key) for m in messages])
+    return [m for m, item in zip(messages, queued, strict=True) if item is None]
+
+
+def _marker_messages(ctx: Context, booking: Booking, marker: Item) -> list[OutgoingMessage]:
+    """Every message of the revision a fan-out `marker` stands for, as it was decided (its queued ones among them)."""
+    org = booking.org
+    profile = org_profile(ctx.store, org)
+    entity, asset = profile.place(None, booking.asset)  # by its boat: its line may have changed since
+    event = get_event(ctx.store, org, booking.event_id)
+    at, was_end = (marker.data.get(k) for k in ("at", "was_end"))  # absent in markers of earlier versions
+    return booking_messages(
+        ctx, profile, entity, asset, booking, event, list_guests(ctx.store, org, booking.id),
+        IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
+        at=datetime.fromisoformat(at) if at else booking.updated_at,
+        quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
+        unheard=frozenset(marker.data.get("unheard", ())), busy=not_asked(ctx.store, org, booking.id),
+    )  # fmt: skip
 
 
 def complete_fanouts(ctx: Context) -> int:

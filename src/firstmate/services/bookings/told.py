@@ -4,16 +4,17 @@ revision told, in words."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from firstmate.domain.bookings import Booking
 from firstmate.domain.reports.format import plural
 from firstmate.ports import Put
+from firstmate.services.bookings.fanout import fanouts_unfinished
 from firstmate.services.bookings.intake import cancellation_prepared
 from firstmate.services.bookings.reads import list_guests, org_profile
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import freed_previewed, lists_in_words, rest_previewed
-from firstmate.services.outbox import outbox_pk
+from firstmate.services.outbox import outbox_pk, outdone_by
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
 
@@ -22,18 +23,25 @@ from firstmate.services.people import list_people
 class CancelPreview:
     """What `cancel_booking` would do of a booking, decided now as it decides it, nothing written (a dry run): who it
     tells (`told`: audiences, as `revision_told` reads them once it is done), and the crew's waiting "Crew needed on N
-    trips" it withdraws and what goes in their place, in words (`lists`: `lists_in_words`)."""
+    trips" it withdraws and what goes in their place, in words (`lists`: `lists_in_words`). Before it, the cancel
+    finishes the send-out the booking's last change left half done (its process stopped): `finished`, the audiences
+    of the messages that queues, and `withdrawn`, how many of them the cancellation then withdraws while they wait."""
 
     told: list[str]
     lists: list[str]
+    finished: list[str] = field(default_factory=list)
+    withdrawn: int = 0
 
 
 def cancellation_preview(ctx: Context, org: str, booking: Booking) -> CancelPreview:
     """`CancelPreview` of `booking`: computed by the cancellation's own code (`prepare_change`), its lists followed
-    beyond its transaction read as `rest_followed` reads them. Nothing for a booking already cancelled."""
+    beyond its transaction read as `rest_followed` reads them, the send-out it first finishes as
+    `finish_booking_fanouts` would. Nothing for a booking already cancelled."""
     prepared = cancellation_prepared(ctx, org, booking)
     if prepared is None:
         return CancelPreview([], [])
+    unfinished = [m.idempotency_key for m in fanouts_unfinished(ctx, org, booking.id)]
+    outdone = outdone_by(prepared.booking, [n.item.sk for n in prepared.notices], placed=prepared.entry.placed)
     profile = org_profile(ctx.store, org)
     rest = rest_previewed(
         ctx, profile, prepared.booking, prepared.before, prepared.event, prepared.lists_left, prepared.now
@@ -43,7 +51,8 @@ def cancellation_preview(ctx: Context, org: str, booking: Booking) -> CancelPrev
     queued = {w.item.sk for w in followed if isinstance(w, Put)}
     freed = [w for w in freed_previewed(ctx, profile, prepared.before, prepared.event) if isinstance(w, Put)]
     said = lists_in_words(ctx, profile, [*followed, *(w for w in freed if w.item.sk not in queued)])
-    return CancelPreview([_audience(n.item.sk) for n in prepared.notices], said)
+    told = [_audience(n.item.sk) for n in prepared.notices]
+    return CancelPreview(told, said, [_audience(k) for k in unfinished], sum(map(outdone, unfinished)))
 
 
 def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:

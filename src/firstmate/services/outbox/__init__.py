@@ -22,7 +22,13 @@ from firstmate.services.outbox.entries import (
     to_item,
 )
 from firstmate.services.outbox.feedback import record_feedback
-from firstmate.services.outbox.withdrawals import NOT_THEIRS, reminders_followed, superseded, unheard_so_far
+from firstmate.services.outbox.withdrawals import (
+    NOT_THEIRS,
+    outdone_by,
+    reminders_followed,
+    superseded,
+    unheard_so_far,
+)
 
 __all__ = [
     "DEAD_INDEX",
@@ -41,6 +47,7 @@ __all__ = [
     "get_entry",
     "list_entries",
     "outbox_pk",
+    "outdone_by",
     "record_feedback",
     "reminders_followed",
     "retry_dead",

@@ -4,7 +4,7 @@ bringing back those the trip is again as they were made for, as writes for a use
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from firstmate.domain import outbox as rules
@@ -67,6 +67,21 @@ def superseded(
     name what no later one does (a crew clash, someone taken off), and says its revision. Reminders
     follow their trip by `reminders_followed`. One being sent right now is marked so
     (`withdraw_in_flight`): if its send fails, it is withdrawn, not retried after the new news."""
+    outdone = outdone_by(booking, told, placed=placed)
+    change = f"changed again before it went out (revision {booking.revision} says what holds now)"
+    writes = []
+    items = [item for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:")
+             for item in all_items(store, outbox_pk(org), prefix)]  # fmt: skip
+    for item in [*items, *_clashes_told(store, org, f"{booking.id}@firstmate")]:
+        withdrawn = rules.withdrawal(from_item(item), change, now) if outdone(item.sk) else None
+        if withdrawn is not None:  # one being sent is settled by its sender (`_settled`)
+            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+    return writes
+
+
+def outdone_by(booking: Booking, told: Sequence[str], *, placed: int | None = None) -> Callable[[str], bool]:
+    """Whether `booking`'s revision, whose messages are keyed `told`, supersedes the message keyed so about its trip
+    if it still waits (`superseded`'s rule, kept apart for a dry run to say what a change would withdraw)."""
     revision_of = f"bk:{booking.id}:r"  # notifications.revision_key: bk:<booking>:r<revision>:<audience>[:<who>]
     audiences = {key.removeprefix(revision_of).partition(":")[2] for key in told if key.startswith(revision_of)}
     taken_off = {audience.removesuffix(":off") for audience in audiences if audience.endswith(":off")}
@@ -91,15 +106,7 @@ def superseded(
             return _clash_outdone(key, f"{booking.id}@firstmate", booking.cancelled, placed)
         return False
 
-    change = f"changed again before it went out (revision {booking.revision} says what holds now)"
-    writes = []
-    items = [item for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:")
-             for item in all_items(store, outbox_pk(org), prefix)]  # fmt: skip
-    for item in [*items, *_clashes_told(store, org, f"{booking.id}@firstmate")]:
-        withdrawn = rules.withdrawal(from_item(item), change, now) if outdone(item.sk) else None
-        if withdrawn is not None:  # one being sent is settled by its sender (`_settled`)
-            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
-    return writes
+    return outdone
 
 
 def unheard_so_far(
