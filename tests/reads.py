@@ -56,6 +56,11 @@ class RecordingStore:
     def query(self, *args: Any, **kwargs: Any) -> Page:
         return self._paged(self._store.query(*args, **kwargs))
 
+    def query_prefixes(self, pk: str, prefixes: Sequence[str]) -> list[Item]:
+        items = self._store.query_prefixes(pk, prefixes)
+        self._seen(items)
+        return items
+
     def query_between(self, *args: Any, **kwargs: Any) -> Page:
         return self._paged(self._store.query_between(*args, **kwargs))
 

@@ -135,6 +135,15 @@ class Store(Protocol):
         """
         ...
 
+    def query_prefixes(self, pk: str, prefixes: Sequence[str]) -> list[Item]:
+        """Return every live item of partition `pk` whose sort key starts with any of `prefixes`, in sort-key order,
+        each once (prefixes may overlap), every page read: what a `query` a prefix would read, in one call (one
+        SELECT on SQLite; on DynamoDB, whose query takes one key condition, a query a prefix not inside another).
+        For a few small groups of keys read together (the waiting lists of a trip's crew), not a partition's
+        history. A prefix longer than a key can be holds nothing. Raises InvalidInput for an empty partition key
+        or an empty prefix (that would be the whole partition: `query` pages through it)."""
+        ...
+
     def query_between(
         self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
         reverse: bool = False,

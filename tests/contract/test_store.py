@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.dynamodb import store as dynamodb_store
 from firstmate.domain.shared import to_epoch
 from firstmate.errors import ConditionFailed, InvalidInput
 from firstmate.ports import (
@@ -291,6 +292,37 @@ def test_a_prefix_takes_every_key_that_begins_with_it_whatever_follows(store: St
     assert _all(store, PK, top) == [top]
     assert [i.gsi1sk for i in store.query_index("IDX", "revenue#").items] == ["revenue#R-1", f"revenue#{top}X"]
     assert len(_all(store, PK)) == 5
+
+
+def test_query_prefixes_reads_every_key_under_any_prefix_once_in_order(
+    store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dynamodb_store, "PREFIX_PAGE", 7)  # the DynamoDB adapter's pages, a few keys each
+    top = "\U0010ffff"
+    for n in range(1, 13):  # the waiting lists of a trip's crew: deck-1 is no prefix of deck-10's keys
+        store.put(_item(f"crew-asked:deck-{n}:b1"))
+        store.put(_item(f"crew-asked:deck-{n}:b2:2"))
+    store.put(_item("crew-asked:deck-1x:b1"))
+    store.put(_item("crew-asked:deck-1:é"))
+    store.put(_item(f"crew-asked:deck-2:{top}"))
+    store.put(_item("crew-asked:deck-3:b1", pk="ORG#other#THINGS"))
+    store.put(Item(PK, "crew-asked:deck-3:gone", {}, ttl=to_epoch(clock.now() + timedelta(minutes=5))))
+    store.transact([Put(_item(f"crew-asked:deck-12:many-{n:04d}")) for n in range(30)])
+    clock.advance(timedelta(minutes=6))
+    wanted = ["crew-asked:deck-3:", "crew-asked:deck-1:", "crew-asked:deck-2:", "crew-asked:deck-1:", "nobody:"]
+    read = [i.sk for i in store.query_prefixes(PK, [*wanted, "crew-asked:deck-12:", "crew-asked:deck-12:many-0"])]
+    many = [f"crew-asked:deck-12:many-{n:04d}" for n in range(30)]
+    assert read == [  # ":" sorts after "2": deck-12's keys before deck-1's
+        "crew-asked:deck-12:b1", "crew-asked:deck-12:b2:2", *many,
+        "crew-asked:deck-1:b1", "crew-asked:deck-1:b2:2", "crew-asked:deck-1:é",
+        "crew-asked:deck-2:b1", "crew-asked:deck-2:b2:2", f"crew-asked:deck-2:{top}",
+        "crew-asked:deck-3:b1", "crew-asked:deck-3:b2:2",
+    ]  # fmt: skip
+    assert store.query_prefixes(PK, []) == [] and store.query_prefixes(PK, ["x" * 1025]) == []
+    with pytest.raises(InvalidInput):
+        store.query_prefixes(PK, ["crew-asked:deck-1:", ""])
+    with pytest.raises(InvalidInput):
+        store.query_prefixes("", ["crew-asked:"])
 
 
 def test_query_between_pages_through_a_range_of_sort_keys_both_ends_included(store: Store, clock: FixedClock) -> None:

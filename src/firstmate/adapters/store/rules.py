@@ -96,6 +96,20 @@ def prefix_fits(pk: str, prefix: str) -> bool:
     return len(pk.encode()) <= MAX_PK_BYTES and len(prefix.encode()) <= MAX_SK_BYTES
 
 
+def outer_prefixes(pk: str, prefixes: Sequence[str]) -> list[str]:
+    """Of `prefixes` (`Store.query_prefixes`), sorted, those a key could lie under and no other of them holds: their
+    keys apart, each read once. InvalidInput for an empty partition key or prefix."""
+    if not pk:
+        raise InvalidInput("a query needs a non-empty partition key")
+    if not all(prefixes):
+        raise InvalidInput("every prefix read together must be non-empty: query the whole partition instead")
+    kept: list[str] = []
+    for prefix in sorted({p for p in prefixes if prefix_fits(pk, p)}):
+        if not (kept and prefix.startswith(kept[-1])):  # sorted: a prefix comes right after any that holds it
+            kept.append(prefix)
+    return kept
+
+
 def item_json(item: Item) -> str:
     """The item's data as compact JSON, after checking the index keys and the item's size."""
     check_key(item.pk, item.sk)

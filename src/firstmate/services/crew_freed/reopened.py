@@ -19,7 +19,6 @@ from firstmate.services.context import Context
 from firstmate.services.crew_freed.asking import roster_told, still_listable
 from firstmate.services.crew_freed.lists import not_asked
 from firstmate.services.outbox import from_item, outbox_pk
-from firstmate.services.paging import all_items
 from firstmate.services.trips import crew_busy_between, events_between
 
 #: A waiting list to follow: the person's id and the key of the first mail that listed them (`ASKED_IN`).
@@ -71,14 +70,16 @@ def holders_lists(ctx: Context, org: str, people: Iterable[str], *, gone: bool =
     """The (person, first list's key) of each "Crew needed on N trips" still waiting to `people` (put in a role by a
     roster change): one a trip of theirs does not name may name others at its time, no longer theirs to take. With
     `gone` (`people` freed from a role), of those that went too: a trip at its time they left off was never asked."""
+    wanted = {_LISTS_OF.format(person_id): person_id for person_id in set(people)}
+    if not wanted:
+        return []
     found: dict[Listed, None] = {}
-    for person_id in sorted(set(people)):
-        prefix = _LISTS_OF.format(person_id)
-        for item in all_items(ctx.store, outbox_pk(org), prefix):
-            if gone or from_item(item).status is OutboxStatus.PENDING:
-                batch = item.sk.removeprefix(prefix).partition(":")[0]
-                found[(person_id, f"{prefix}{batch}")] = None
-    return list(found)
+    for item in ctx.store.query_prefixes(outbox_pk(org), sorted(wanted)):  # every person's lists, in one read
+        prefix = _LISTS_OF.format(item.sk.split(":")[1])  # whose it is: "crew-asked:<person>:<import>…"
+        if prefix in wanted and (gone or from_item(item).status is OutboxStatus.PENDING):
+            batch = item.sk.removeprefix(prefix).partition(":")[0]
+            found[(wanted[prefix], f"{prefix}{batch}")] = None
+    return sorted(found)
 
 
 def came_free(

@@ -12,6 +12,8 @@ MAX_ROUNDS = 25
 READ_BATCH = 25
 #: Keys per BatchGetItem call (DynamoDB's limit).
 GET_BATCH = 100
+#: Items a page of `query_prefixes` asks for (DynamoDB stops a page at 1 MB too).
+PREFIX_PAGE = 1000
 
 CONNECT_TIMEOUT_S = 2.0
 READ_TIMEOUT_S = 5.0

@@ -27,6 +27,7 @@ from firstmate.adapters.store.dynamodb.limits import (
     CONNECT_TIMEOUT_S,
     GET_BATCH,
     MAX_ROUNDS,
+    PREFIX_PAGE,
     READ_BATCH,
     READ_TIMEOUT_S,
     pause,
@@ -40,6 +41,7 @@ from firstmate.adapters.store.rules import (
     fits,
     holds,
     index_page,
+    outer_prefixes,
     prefix_fits,
     validate_writes,
     with_version,
@@ -143,6 +145,17 @@ class DynamoStore:
             return Page(items, None)
         items = items[:limit]
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}))
+
+    def query_prefixes(self, pk: str, prefixes: Sequence[str]) -> list[Item]:
+        found: list[Item] = []
+        for prefix in outer_prefixes(pk, prefixes):  # a query takes one key condition: one a prefix
+            cursor: str | None = None
+            while True:
+                page = self.query(pk, prefix, limit=PREFIX_PAGE, cursor=cursor)
+                found += page.items
+                if (cursor := page.cursor) is None:
+                    break
+        return found  # the prefixes sorted and apart: their items in sort-key order
 
     def query_between(
         self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,

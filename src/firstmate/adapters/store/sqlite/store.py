@@ -22,6 +22,7 @@ from firstmate.adapters.store.rules import (
     encode_cursor,
     fits,
     index_page,
+    outer_prefixes,
     prefix_fits,
     validate_writes,
 )
@@ -171,6 +172,24 @@ class SqliteStore:
         items = [row_item(r) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}) if more else None)
+
+    def query_prefixes(self, pk: str, prefixes: Sequence[str]) -> list[Item]:
+        outer = outer_prefixes(pk, prefixes)
+        found: list[Item] = []
+        for start in range(0, len(outer), KEYS_PER_SELECT):  # one SELECT: no caller reads hundreds together
+            ranges, args = [], [pk]
+            for prefix in outer[start : start + KEYS_PER_SELECT]:
+                past = past_prefix(prefix)
+                ranges.append("(sk >= ? AND sk < ?)" if past else "sk >= ?")
+                args += [prefix, past] if past else [prefix]
+            sql = (
+                "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE pk = ? "  # noqa: S608 - placeholders only
+                f"AND ({' OR '.join(ranges)}) AND (ttl IS NULL OR ttl > ?) ORDER BY sk"
+            )
+            with self._errors():
+                rows = self._conn().execute(sql, [*args, self._now()]).fetchall()
+            found += [row_item(r) for r in rows]
+        return found
 
     def query_between(
         self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
