@@ -14,7 +14,14 @@ from firstmate.demo.run import SAMPLE_EMAIL, demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.guests import NewGuest
 from firstmate.services import outbox
-from firstmate.services.bookings import IntakeOutcome, cancel_booking, complete_fanouts, orchestrate_booking
+from firstmate.services.bookings import (
+    IntakeOutcome,
+    cancel_booking,
+    cancellation_preview,
+    complete_fanouts,
+    get_booking,
+    orchestrate_booking,
+)
 from firstmate.services.business import save_business
 from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.services.reminders import send_due_reminders
@@ -190,7 +197,12 @@ def test_a_large_groups_fan_out_finished_late_leaves_a_double_booking_of_the_tri
     save_business(
         demo_app.store, profile.model_copy(update={"entities": (*profile.entities, tidewater), "assets": boats})
     )
+    # nor to a dry run, which names the move's messages the cancel first queues, as it then does
+    said = cancellation_preview(demo_app, "demo", get_booking(demo_app.store, "demo", outcome.booking.id)).finished
+    keys = {e.key for e in outbox.list_entries(demo_app.store, "demo", limit=10_000)}
     assert cancel_booking(demo_app, "demo", outcome.booking.id).booking.cancelled  # the marker no bar to it
+    new = {e.key for e in outbox.list_entries(demo_app.store, "demo", limit=10_000)} - keys
+    assert said and sorted(said) == sorted(k.split(":", 3)[3] for k in new if ":r3:" in k)
 
 
 def test_told_they_are_off_then_put_back_on_their_last_word_is_the_trip(demo_app: App) -> None:

@@ -135,8 +135,12 @@ def fanouts_unfinished(ctx: Context, org: str, booking_id: str) -> list[Outgoing
     if not markers:
         return []
     booking = get_booking(ctx.store, org, booking_id)
-    current = [m for m in markers if m.sk == f"FANOUT#r{booking.revision}"]  # one of a revision since is dropped
-    messages = [m for marker in current for m in _marker_messages(ctx, booking, marker)]
+    messages: list[OutgoingMessage] = []
+    for marker in [m for m in markers if m.sk == f"FANOUT#r{booking.revision}"]:  # one of a revision since is dropped
+        try:
+            messages += _marker_messages(ctx, booking, marker)
+        except Exception:  # as `finish_booking_fanouts`: one that cannot be finished is left to the job
+            log.exception("bookings.fanout_unfinished", org=org, booking=booking_id, marker=marker.sk)
     queued = ctx.store.get_many([(outbox_pk(org), m.idempotency_key) for m in messages])
     return [m for m, item in zip(messages, queued, strict=True) if item is None]
 
