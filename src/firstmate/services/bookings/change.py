@@ -43,6 +43,24 @@ _LISTS_ROOM = MAX_TRANSACTION_WRITES // 2
 
 
 @dataclass(frozen=True)
+class ChangeInHand:
+    """A booking's change as its intake path hands it over, nothing decided yet: the booking as stored
+    (`existing`), its next revision's `request` (`merge_revision` of the body `sent` as it was placed, kept as its
+    intake path's last word), the line and boat it is placed on, its intake anchor and `result`; `tell`: whether
+    anyone is told; `news`: a booking the same import created, news to whoever has heard nothing of the trip yet."""
+
+    entity: Entity
+    asset: Asset
+    existing: Booking
+    request: BookingRequest
+    anchor: Item
+    result: IntakeResult
+    sent: tuple[BookingRequest, tuple[str, str]]
+    tell: bool
+    news: bool = False
+
+
+@dataclass(frozen=True)
 class PreparedChange:
     """A booking's next revision as decided, nothing written yet (`prepare_change`): its writes (`lists` among them:
     the waiting "Crew needed on N trips" it follows in its own transaction) and notices, and what follows once it is
@@ -67,29 +85,17 @@ class PreparedChange:
 
 
 def change_booking(
-    ctx: Context,
-    profile: BusinessProfile,
-    entity: Entity,
-    asset: Asset,
-    existing: Booking,
-    request: BookingRequest,
-    anchor: Item,
-    result: IntakeResult,
-    *,
-    sent: tuple[BookingRequest, tuple[str, str]],
-    tell: bool,
-    news: bool = False,
+    ctx: Context, profile: BusinessProfile, hand: ChangeInHand
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
-    """The booking's next revision, `request` (`merge_revision` of the body `sent` as it was placed, kept
-    as its intake path's last word), and all it fans out to. With `news` (a booking the same import
-    created), it is news to whoever has heard nothing of the trip yet, all they were given still waiting."""
+    """The booking's next revision (`hand`: the change in hand) and all it fans out to. With `hand.news` (a booking
+    the same import created), it is news to whoever has heard nothing of the trip yet, all they were given still
+    waiting."""
+    existing = hand.existing
     finish_booking_fanouts(ctx, profile.org.id, existing.id)
-    change = prepare_change(
-        ctx, profile, entity, asset, existing, request, anchor, result, sent=sent, tell=tell, news=news
-    )
+    change = prepare_change(ctx, profile, hand)
     booking, before, event, now = change.booking, change.before, change.event, change.now
     commit_with_notices(
-        ctx, booking, change.writes, change.notices, result, was_end=existing.request.end, quiet=change.quiet,
+        ctx, booking, change.writes, change.notices, hand.result, was_end=existing.request.end, quiet=change.quiet,
         withdrawals=change.withdrawn, off_trip=change.off_trip, unheard=change.unheard,
         guests_followed=change.line_writes,
     )  # fmt: skip
@@ -98,25 +104,13 @@ def change_booking(
     rest_followed(ctx, profile, booking, before, event, change.lists_left, now)
     rest_asks_moved(ctx, profile, booking, before, event, change.asks_left, now)
     ask_the_freed(ctx, profile, before, event, owed=change.owed)
-    return booking, tuple(report_double_bookings(ctx, profile, change.entry)) if tell else ()
+    return booking, tuple(report_double_bookings(ctx, profile, change.entry)) if hand.tell else ()
 
 
-def prepare_change(
-    ctx: Context,
-    profile: BusinessProfile,
-    entity: Entity,
-    asset: Asset,
-    existing: Booking,
-    request: BookingRequest,
-    anchor: Item,
-    result: IntakeResult,
-    *,
-    sent: tuple[BookingRequest, tuple[str, str]],
-    tell: bool,
-    news: bool = False,
-) -> PreparedChange:
-    """`change_booking`'s revision decided, reading only (a dry run shows it): what it writes in one transaction,
-    who it tells, and what follows once it is written."""
+def prepare_change(ctx: Context, profile: BusinessProfile, hand: ChangeInHand) -> PreparedChange:
+    """`change_booking`'s revision of the change in `hand` decided, reading only (a dry run shows it): what it writes
+    in one transaction, who it tells, and what follows once it is written."""
+    entity, asset, existing, request, result = hand.entity, hand.asset, hand.existing, hand.request, hand.result
     now = ctx.clock.now()
     org = profile.org.id
     stored = written_over(ctx.store, org, existing)
@@ -134,7 +128,9 @@ def prepare_change(
     entry = next_sequence(
         CalendarEntry.model_validate(stored.entry.data), calendar_entry_for(booking, event, asset, now)
     )
-    writes = revision_writes(org, existing, booking, event, entry, anchor, sent, stored, tell=tell, now=now)
+    writes = revision_writes(
+        org, existing, booking, event, entry, hand.anchor, hand.sent, stored, tell=hand.tell, now=now
+    )
     writes += lead_writes
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)
@@ -173,7 +169,7 @@ def prepare_change(
     if (owed := freed_owed(org, before, event, now)) is not None:
         writes.append(owed)
     fresh, ops_waiting = (
-        fresh_news(ctx.store, org, existing, booking, before, guests, now) if news else (frozenset(), [])
+        fresh_news(ctx.store, org, existing, booking, before, guests, now) if hand.news else (frozenset(), [])
     )
     for first_word in (fresh, frozenset()) if fresh else (frozenset(),):
         notices = booking_notifications(

@@ -44,7 +44,7 @@ from firstmate.services.bookings.anchors import (
     note_newest,
 )
 from firstmate.services.bookings.boat_checks import double_booked_now, said_to_channel
-from firstmate.services.bookings.change import PreparedChange, change_booking, prepare_change
+from firstmate.services.bookings.change import ChangeInHand, PreparedChange, change_booking, prepare_change
 from firstmate.services.bookings.create import create_booking
 from firstmate.services.bookings.reads import booking_if_any, booking_place, get_booking, org_profile
 from firstmate.services.context import Context
@@ -150,10 +150,9 @@ def orchestrate_booking(
                 note_newest(ctx, request, anchor, None if old_news or refused else placed)
                 said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
                 return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile, refused_change=refused)
-            changed = change_booking(
-                ctx, profile, on_entity, on_asset, existing, merged, anchor, result, sent=(request, placed), tell=tell,
-                news=existing.id in created_in,
-            )  # fmt: skip
+            news = existing.id in created_in
+            hand = ChangeInHand(on_entity, on_asset, existing, merged, anchor, result, (request, placed), tell, news)
+            changed = change_booking(ctx, profile, hand)
             return IntakeOutcome(result, *changed, profile)
         except ConditionFailed:
             continue  # another writer got there first (a revision numbered between, say): read again and decide again
@@ -215,7 +214,7 @@ def cancellation_prepared(ctx: Context, org: str, booking: Booking) -> PreparedC
     if result is IntakeResult.UNCHANGED:
         return None
     sent = (request, (entity.id, asset.id))
-    return prepare_change(ctx, profile, on_entity, on_asset, booking, merged, anchor, result, sent=sent, tell=True)
+    return prepare_change(ctx, profile, ChangeInHand(on_entity, on_asset, booking, merged, anchor, result, sent, True))
 
 
 def cancelled_first_words(booking: Booking) -> str:
