@@ -3,6 +3,7 @@ per unit, and the revenue naming no asset, each month as the CFO's burn shows it
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,10 +42,15 @@ EARNS = {
 }
 
 
-def _asset_lines(snapshot: Snapshot, asset: Asset, window: list[date]) -> list[RevenueLine]:
-    """An asset's revenue lines in the window (a one-property business's lines naming no asset are that property's)."""
-    sole = sole_properties(snapshot)
-    return [r for r in snapshot.revenue if line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window]
+def _lines_by_asset(snapshot: Snapshot, window: list[date]) -> dict[str | None, list[RevenueLine]]:
+    """By asset, its revenue lines in the window, in snapshot order (a one-property business's lines naming no asset
+    are that property's): in one pass, where each asset read all the lines again."""
+    sole, months = sole_properties(snapshot), set(window)
+    by_asset: dict[str | None, list[RevenueLine]] = defaultdict(list)
+    for line in snapshot.revenue:
+        if line.service_date.replace(day=1) in months:
+            by_asset[line_asset(line, sole)].append(line)
+    return by_asset
 
 
 @dataclass(frozen=True)
@@ -67,9 +73,9 @@ def _asset_rows(snapshot: Snapshot, assets: list[Asset], window: list[date]) -> 
     """Each asset's owner's row, then a row for each other business whose lines name it: added under the owner,
     the demo's Sea Lark read 30 charters at $934, its owner's 18 charters and a sailing club's 12 $350 bookings."""
     lets = unlisted_by_property(snapshot, window)
-    rows = []
+    rows, by_asset = [], _lines_by_asset(snapshot, window)
     for asset in assets:
-        lines = _asset_lines(snapshot, asset, window)
+        lines = list(by_asset.get(asset.id, ()))
         own = [r for r in lines if asset.entity in (None, r.entity)]
         rows.append(AssetRow(asset, asset.entity, own, *lets.get(asset.id, (0, ZERO))))
         others = sorted({r.entity for r in lines} - {r.entity for r in own}, key=lambda e: (snapshot.entity_name(e), e))

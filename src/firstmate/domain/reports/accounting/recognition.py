@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from firstmate.domain.reports.accounting.amounts import LENS, ZERO, by_money, exact, flag_card, has_cents, lines_total
 from firstmate.domain.reports.cfo import unlisted_rentals
+from firstmate.domain.reports.cfo.revenue import revenue_by_month
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
 from firstmate.domain.reports.format import REVENUE_LINES, count, money, month_label, months_back, plural, whole
 from firstmate.domain.snapshot import RevenueLine, Snapshot
@@ -62,11 +63,8 @@ def occupancy_lets(snapshot: Snapshot, months: list[date]) -> dict[date, Decimal
     """Each month's occupancy.csv revenue of the rentals no revenue line of the month names, as the
     CFO and CEO count it (`unlisted_rentals`); empty when there is none. The books (revenue lines)
     do not hold it, so it is shown beside them: without it a month read less here than there."""
-    by_service: dict[date, list[RevenueLine]] = {m: [] for m in months}
-    for line in snapshot.revenue:
-        month = line.service_date.replace(day=1)
-        if month in by_service:
-            by_service[month].append(line)
+    index = revenue_by_month(snapshot)  # a month's lines by service date; a day not the first holds none
+    by_service = {m: list(index.get((m.year, m.month), ())) if m.day == 1 else [] for m in months}
     lets = {m: unlisted_rentals(snapshot, None, m, lines) for m, lines in by_service.items()}
     return lets if any(lets.values()) else {}
 

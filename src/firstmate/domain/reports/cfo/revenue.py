@@ -15,14 +15,35 @@ from firstmate.domain.snapshot import Occupancy, RevenueLine, Snapshot
 ZERO = Decimal(0)
 
 
+#: The last snapshots' revenue lines by service month, each beside the very tuple it was made of (held, so that its
+#: id names no other tuple while it is here): the lenses ask for months of the same lines a dozen times a build.
+_BY_MONTH: dict[int, tuple[tuple[RevenueLine, ...], dict[tuple[int, int], list[RevenueLine]]]] = {}
+_KEPT = 4
+
+
+def revenue_by_month(snapshot: Snapshot) -> dict[tuple[int, int], list[RevenueLine]]:
+    """The snapshot's revenue lines by (year, month) of their service date, each month's in snapshot order: made in
+    one pass the first time a snapshot's lines are asked for, then looked up. Read it, never change it."""
+    lines = snapshot.revenue
+    kept = _BY_MONTH.get(id(lines))
+    if kept is not None and kept[0] is lines:
+        return kept[1]
+    index: dict[tuple[int, int], list[RevenueLine]] = {}
+    for line in lines:
+        index.setdefault((line.service_date.year, line.service_date.month), []).append(line)
+    while len(_BY_MONTH) >= _KEPT:  # the oldest first: a process builds one org's reports at a time
+        _BY_MONTH.pop(next(iter(_BY_MONTH)), None)
+    _BY_MONTH[id(lines)] = (lines, index)
+    return index
+
+
 def lines_by_month(snapshot: Snapshot, window: list[date]) -> dict[date, list[RevenueLine]]:
-    """The revenue lines of each month of `window`, by service date, in one pass over them all."""
+    """The revenue lines of each month of `window`, by service date (`revenue_by_month`), each a list of its own."""
     months = {(m.year, m.month): m for m in window}
     grouped: dict[date, list[RevenueLine]] = {m: [] for m in window}
-    for line in snapshot.revenue:
-        month = months.get((line.service_date.year, line.service_date.month))
-        if month is not None:
-            grouped[month].append(line)
+    index = revenue_by_month(snapshot)
+    for key, month in months.items():
+        grouped[month] = list(index.get(key, ()))
     return grouped
 
 
