@@ -100,7 +100,7 @@ def reconcile(snapshot: Snapshot) -> tuple[list[Matched], list[Gap]]:
         elif paid > booked:
             gaps.append(Gap("payout above booking", ref, source, served, booked, paid, "paid more than booked"))
     # a card processor's payout of an invoice (or another sale the books hold) pays that sale: no booking is owed it
-    other_sales = _other_sales(snapshot, bookings)
+    other_sales = _other_sales(snapshot, bookings, set(payouts))
     for ref, group in payouts.items():
         if ref in other_sales and ref not in bookings:
             sale, paid = other_sales[ref], sum((p.amount for p in group), ZERO)
@@ -117,13 +117,18 @@ def reconcile(snapshot: Snapshot) -> tuple[list[Matched], list[Gap]]:
     )
 
 
-def _other_sales(snapshot: Snapshot, bookings: dict[str, list[RevenueLine]]) -> dict[str, tuple[date, Decimal]]:
-    """The sales other than marketplace bookings (an invoice, a direct sale), by each key a payout may
-    name them by (their reference, or their id): when served, and their amount in all."""
+def _other_sales(
+    snapshot: Snapshot, bookings: dict[str, list[RevenueLine]], named: set[str]
+) -> dict[str, tuple[date, Decimal]]:
+    """The sales other than marketplace bookings (an invoice, a direct sale), by each key a payout names
+    them by (`named`: their reference, or their id): when served, and their amount in all. A line no payout
+    names is passed over: every line's keys were gathered, about 2% of a 16x reports build."""
     sales: dict[str, tuple[date, Decimal]] = {}
     for line in snapshot.revenue:
+        if line.reference not in named and line.id not in named:
+            continue
         for key in {line.reference, line.id} - {""}:
-            if key not in bookings:
+            if key in named and key not in bookings:
                 when, amount = sales.get(key, (line.service_date, ZERO))
                 sales[key] = (min(when, line.service_date), amount + line.amount)
     return sales
