@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -340,3 +341,15 @@ def test_a_euro_reports_figures_are_checked_as_money_written_with_its_sign() -> 
     assert not kept("The form cost €431.")  # 431 landing page views is a count, not an amount
     written = rules_analysis(facts)
     assert "€" in " ".join(written.sections[2].points) and checked(written, facts).dropped == []
+
+
+_FIGURES = st.integers(-(10**16), 10**16).map(float) | st.floats(-1e13, 1e13) | st.sampled_from([math.inf, -math.inf])
+
+
+@given(_FIGURES)
+@settings(max_examples=400)
+def test_a_figure_is_allowed_in_the_forms_each_rounding_writes(value: float) -> None:
+    # a whole number's forms are written at once (`_forms`): the same as rounding it to 0, 1 and 2 places, both ways
+    from firstmate.domain.analysis import _canonical, _forms, _rounded
+
+    assert set(_forms(value)) == {_canonical(r) for places in (0, 1, 2) for r in _rounded(value, places)}

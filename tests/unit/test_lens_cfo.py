@@ -657,3 +657,18 @@ def test_the_committed_tier_lists_the_work_it_adds() -> None:
         ("2027-01-05", "Skiff", "Antifoul", "$401"),
     )
     assert card.value == "$1,601" == f"${sum(int(row[3][1:].replace(',', '')) for row in table.rows):,}"
+
+
+def test_each_snapshot_reads_its_own_revenue_though_the_lenses_keep_its_months() -> None:
+    # the lenses group a snapshot's lines by month once and keep that (`revenue_by_month`): a report of another
+    # snapshot, more than it keeps or one built again in between, still reads its own lines, never another's
+    snapshots = [
+        _snapshot().model_copy(update={"revenue": (*_revenue(), _line(40 + n, GULL, date(2026, 11, 6), f"{100 * n}"))})
+        for n in range(1, 7)
+    ]
+    first = [role_text(cfo_report(s)) for s in snapshots]
+    again = [role_text(cfo_report(s)) for s in reversed(snapshots)][::-1]
+    assert first == again
+    assert len(set(first)) == len(snapshots)  # each November read its own extra sale
+    fresh = _snapshot().model_copy(update={"revenue": snapshots[2].revenue})  # equal lines, another tuple
+    assert role_text(cfo_report(fresh)) == first[2]

@@ -31,8 +31,8 @@ def revenue_by_month(snapshot: Snapshot) -> dict[tuple[int, int], list[RevenueLi
     index: dict[tuple[int, int], list[RevenueLine]] = {}
     for line in lines:
         index.setdefault((line.service_date.year, line.service_date.month), []).append(line)
-    while len(_BY_MONTH) >= _KEPT:  # the oldest first: a process builds one org's reports at a time
-        _BY_MONTH.pop(next(iter(_BY_MONTH)), None)
+    for oldest in list(_BY_MONTH)[: max(len(_BY_MONTH) - _KEPT + 1, 0)]:  # list(): one step, whatever thread asks
+        _BY_MONTH.pop(oldest, None)
     _BY_MONTH[id(lines)] = (lines, index)
     return index
 
