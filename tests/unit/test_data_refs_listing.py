@@ -14,7 +14,7 @@ from firstmate.adapters.aws.resources import create_resources
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.store.dynamodb import DynamoStore
 from firstmate.adapters.store.sqlite import SqliteStore
-from firstmate.ports import Item, Put, Store
+from firstmate.ports import Delete, Item, Put, Store
 from firstmate.services.data_refs import data_pk, is_listed, list_refunds_pending, listed, refunds_left
 from tests.moto_server import REGION
 from tests.reads import RecordingStore
@@ -106,4 +106,32 @@ def test_a_save_in_an_org_larger_than_a_save_lists_refuses_as_it_did_and_the_nex
              "refund first")
         ]  # fmt: skip
         assert is_listed(store, ORG) is listed_after
+    store.close()
+
+
+def test_a_refund_corrected_in_an_org_larger_than_a_save_lists_lists_a_save_s_worth_not_twice(tmp_path: Path) -> None:
+    """A review: correcting a refund's amount checked twice whether the org was listed (the sale it names, then
+    the refunds of what it was), each check listing 1,000 older lines: one save listed 2,000 where the docs say up
+    to 1,000, on top of reading every row twice. It lists 1,000, and is refused as it was."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.errors import DataRejected
+    from firstmate.services.business import save_business
+    from firstmate.services.data import save_row
+    from firstmate.services.data_refs import SAVE_LISTS, refs_pk
+    from firstmate.services.paging import all_items
+    from firstmate.services.upgrades import upgrade_key
+
+    clock = FixedClock(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    store = SqliteStore(tmp_path / "refs.db", clock)
+    profile = demo_profile()
+    save_business(store, profile.model_copy(update={"org": profile.org.model_copy(update={"id": ORG})}))
+    store.transact([Delete(*upgrade_key("data-refs", ORG))])  # an org an earlier firstmate made
+    _older_lines(store, 2 * SAVE_LISTS + 500)
+    refund = {**LINE, "id": "L-0010", "amount": "-800.00", "reference": "BK-0009"}  # its amount corrected
+    save_row(store, ORG, "revenue", refund, clock=clock, replacing="L-0010")
+    assert len(all_items(store, refs_pk(ORG))) == SAVE_LISTS  # the first 1,000 lines, each under its sale
+    assert not is_listed(store, ORG)
+    with pytest.raises(DataRejected) as refused:  # and a sale renamed from under its refund is refused as it was
+        save_row(store, ORG, "revenue", {**LINE, "id": "L-0009", "reference": "BK-X"}, clock=clock, replacing="L-0009")
+    assert [e.where for e in refused.value.errors] == ["revenue row L-0010"]
     store.close()

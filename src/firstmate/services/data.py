@@ -30,8 +30,8 @@ from firstmate.domain.snapshot import Finance, RevenueLine, Row
 from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Clock, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
+from firstmate.services.data_refs import SAVE_LISTS, listed, ref_writes, refunds_left, sale_named
 from firstmate.services.data_refs import data_pk as data_pk
-from firstmate.services.data_refs import listed, ref_writes, refunds_left, sale_named
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, intake_pk
 
@@ -178,14 +178,15 @@ def _sales_of(store: Store, org: str, rows: dict[str, list[BaseModel]]) -> set[s
 
 
 def _refunds_left_without_sale(
-    store: Store, org: str, kind: str, removed: str | None, added: BaseModel | None = None
+    store: Store, org: str, kind: str, removed: str | None, added: BaseModel | None = None, *, lists: int = SAVE_LISTS
 ) -> list[RowError]:
     """The stored refunds that would name no sale once the `kind` row keyed `removed` is gone (and
-    `added` is stored): an admin's edit or removal of a sale left its refund undoing nothing."""
+    `added` is stored): an admin's edit or removal of a sale left its refund undoing nothing. `lists`: the most
+    older revenue lines it lists first (`listed`)."""
     if kind not in ("revenue", "invoices"):
         return []
     why = "which would then be no sale: change or remove the refund first"
-    if removed is not None and listed(store, org):  # the row, what answers to it, the refunds naming it
+    if removed is not None and listed(store, org, most=lists):  # the row, what answers to it, the refunds naming it
         return refunds_left(store, org, kind, removed, added, why)
     spec = BY_KIND[kind]
     stored = load_data(store, org)
@@ -313,7 +314,11 @@ def save_row(
     clean = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
     data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]}, clock=clock, whole_files=False)
     ((key, row),) = data.rows[kind].items()
-    orphaned = _refunds_left_without_sale(store, org, kind, replacing, row) if replacing is not None else []
+    # a refund's check (the sale it names) listed a save's worth of older lines already: not a second
+    lists = 0 if isinstance(row, RevenueLine) and row.amount < 0 else SAVE_LISTS
+    orphaned = []
+    if replacing is not None:
+        orphaned = _refunds_left_without_sale(store, org, kind, replacing, row, lists=lists)
     if orphaned:
         raise DataRejected(orphaned)
     current = store.get(data_pk(org), f"{kind}#{key}")
