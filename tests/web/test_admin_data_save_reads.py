@@ -200,3 +200,26 @@ def test_an_org_created_now_is_recorded_listed_and_one_created_before_is_not(app
     profile = demo_profile()
     save_business(app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"name": "Renamed"})}))
     assert not is_listed(app.store, "demo")
+
+
+def test_an_org_created_as_large_as_an_org_may_be_is_created_and_listed_by_its_first_save(app: App) -> None:
+    """An org of 98 business lines and assets, the most an org holds, fills its creating transaction (100 writes
+    with the org's record and profile): it is created all the same, not recorded listed (no room), and its first
+    save lists it."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.business import MAX_LINES_AND_ASSETS, load_business
+    from firstmate.services.org_setup import OrgSetup, import_org
+
+    profile = demo_profile()
+    boat = next(a for a in profile.assets if a.kind.value == "boat")
+    more = MAX_LINES_AND_ASSETS - len(profile.entities) - len(profile.assets)
+    extra = tuple(boat.model_copy(update={"id": f"tender-{n:02d}", "name": f"Tender {n}"}) for n in range(more))
+    import_org(
+        app.store, OrgSetup(profile.model_copy(update={"assets": (*profile.assets, *extra)}), tuple(demo_people()))
+    )
+    held = load_business(app.store, "demo")
+    assert held is not None and len(held.entities) + len(held.assets) == MAX_LINES_AND_ASSETS
+    assert not is_listed(app.store, "demo")
+    save_row(app.store, "demo", "revenue", {**SALE, "id": "S-1", "reference": "BK-1"}, clock=app.clock)
+    delete_row(app.store, "demo", "revenue", "S-1")
+    assert is_listed(app.store, "demo")
