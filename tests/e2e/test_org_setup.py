@@ -385,6 +385,25 @@ def test_a_store_failing_as_the_people_are_saved_leaves_no_half_imported_org(tmp
         app.close()
 
 
+def test_a_new_org_of_a_hundred_writes_is_still_imported_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A review: a new org is recorded listed by sale in the transaction creating it, one write more; an org whose
+    records and people made exactly a hundred writes was then saved in two (the profile, then the people), and a
+    store failing at the second left its boats without crew. It is one transaction again (its first save lists
+    its revenue lines instead)."""
+    boats = "".join(f'\n[[assets]]\nid = "boat-{n}"\nentity = "gull-charters"\nname = "Boat {n}"\nkind = "boat"\n'
+                    for n in range(94))  # fmt: skip
+    app = build(Settings(home=tmp_path / "home"))
+    try:
+        setup = check_org(tomllib.loads(OWN_ORG + boats))  # the org, its profile, 96 lines and assets, 2 people
+        with pytest.raises(StoreUnavailable):
+            import_org(PeopleWritesFail(app.store), setup)  # type: ignore[arg-type]
+        assert list_orgs(app.store) == [] and load_business(app.store, "gull-point") is None
+        import_org(app.store, setup)
+        assert [p.id for p in list_people(app.store, "gull-point")] == ["ines", "tomas"]
+    finally:
+        app.close()
+
+
 def test_changed_roles_and_a_boat_without_roles_are_said(tmp_path: Path) -> None:
     home, file = tmp_path / "home", tmp_path / "org.toml"
     file.write_text(OWN_ORG)

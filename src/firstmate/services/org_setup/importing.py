@@ -25,6 +25,7 @@ from firstmate.services.crew_freed import JoinedAsks, ask_the_joined, joined
 from firstmate.services.crew_owed import joined_owed
 from firstmate.services.org_setup.setup import OrgSetup
 from firstmate.services.people import list_people, people_writes
+from firstmate.services.upgrades import created_writes
 from firstmate.services.waiver_texts import NewText, follow_new_texts, marker_writes, texts_changed, would_ask
 
 
@@ -147,6 +148,9 @@ def _save(
     writes, _ = business_writes(store, profile)
     writes += markers
     crew: list[Write] = [*([owed] if owed else []), *people_writes(store, profile.org.id, list(people))]
+    listed = created_writes(profile.org.id)
+    if len(writes) + len(crew) - len(listed) == MAX_TRANSACTION_WRITES and all(w in writes for w in listed):
+        writes = [w for w in writes if w not in listed]  # one transaction still: its first save lists its lines
     if len(writes) + len(crew) <= MAX_TRANSACTION_WRITES:
         if writes or crew:
             store.transact([*writes, *crew])
