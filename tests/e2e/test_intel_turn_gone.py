@@ -7,16 +7,18 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.errors import LeaseHeld
+from firstmate.ports import Item, Store
 from firstmate.services import leases
 from firstmate.services.intel import build_under_way, list_runs
 from firstmate.services.scheduler import run_due_jobs
@@ -100,3 +102,36 @@ def test_ctrl_c_in_the_instant_after_a_turn_is_taken_lets_go_of_it(app: App, clo
     _, stderr = holder.communicate(timeout=60)
     assert "KeyboardInterrupt" in stderr, stderr
     assert app.store.get(*TURN) is None
+
+
+def test_a_killed_holders_turn_taken_over_by_another_between_the_look_and_the_take_is_not_taken_twice(
+    app: App, clock: FixedClock
+) -> None:
+    """Two processes see a killed holder's turn free; the other takes it over in the instant between this one's look
+    (the turn and who took it last read) and its take. This one is told the turn is held, and the other keeps it:
+    the take is on the versions it read, not a plain write over the other's."""
+    holder = _holding("hold", app, clock)
+    holder.kill()
+    holder.wait(timeout=30)
+    other, taken = ExitStack(), list[leases.Held]()
+    store = app.store
+
+    class OtherTakesItMeanwhile:
+        """The store, the other process taking the turn over just after this one read who took it last."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(store, name)
+
+        def get(self, pk: str, sk: str) -> Item | None:
+            read = store.get(pk, sk)
+            if sk == f"{TURN[1]}{leases.LAST}" and not taken:
+                taken.append(other.enter_context(_turn(app)))  # the other process, its take stored
+            return read
+
+    looking = replace(app, store=cast(Store, OtherTakesItMeanwhile()))
+    with other:
+        with pytest.raises(LeaseHeld, match="another process is building the weekly report"), _turn(looking):
+            pass
+        turn = app.store.get(*TURN)
+        assert turn is not None and [turn.data["holder"]] == [held.token for held in taken], turn
+    assert app.store.get(*TURN) is None  # the other's, let go of as it was done
