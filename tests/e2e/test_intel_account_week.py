@@ -502,6 +502,7 @@ def test_intel_run_send_finding_a_stopped_build_of_its_week_says_in_the_business
     clock.set(datetime(2026, 11, 16, 21, 58, tzinfo=AUCKLAND))
     killed = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
     killed.__enter__()  # never left: the process was killed mid-pull
+    _of_another_machine(app, "weekly-build#2026-11-09")  # this laptop's own would be free at once, its process gone
     clock.set(datetime(2026, 11, 16, 21, 59, tzinfo=AUCKLAND))
     monkeypatch.setattr(leases, "WAIT_S", 0.2)
     monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
@@ -579,6 +580,7 @@ def test_jobs_run_by_hand_finding_a_stopped_build_of_the_week_says_from_when_to_
     clock.set(datetime(2026, 11, 16, 21, 58, tzinfo=AUCKLAND))
     killed = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
     killed.__enter__()  # never left: the process was killed mid-pull
+    _of_another_machine(app, "weekly-build#2026-11-09")  # this laptop's own would be free at once, its process gone
     clock.set(datetime(2026, 11, 16, 21, 59, tzinfo=AUCKLAND))
     monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
 
@@ -645,3 +647,14 @@ def test_an_owner_told_the_run_is_taken_up_again_is_told_too_once_it_was_skipped
     by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
     told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
     assert len([text for text in told if by_hand in text and "skipped" in text]) == 1, told
+
+
+def _of_another_machine(app: App, name: str) -> None:
+    """The org's turn `name` as one taken on another machine sharing the home: no process of this one to look at,
+    the turn held until its ttl (`leases.exclusive`)."""
+    from dataclasses import replace
+
+    turn = app.store.get("ORG#demo#LEASE", name)
+    assert turn is not None
+    elsewhere = {**turn.data, "runner": {**turn.data["runner"], "host": "another-laptop.example.com"}}
+    app.store.put(replace(turn, data=elsewhere))

@@ -70,6 +70,39 @@ def test_a_build_killed_holding_the_weeks_turn_keeps_the_scheduled_run_waiting_n
     assert app.store.get(*TURN) is None  # the turn let go of once built
 
 
+def test_a_build_running_on_this_laptop_is_not_said_to_lapse_ten_minutes_on_should_it_have_stopped(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of the change: a build on this laptop (alive) holds the week's turn. `jobs run weekly_report` said
+    "(should it have stopped, run this again from Mon Nov 16 07:11 …)", and `intel run --send` "should it have
+    stopped, it can be run again from …": ten minutes' wait for nothing, as its turn is free the moment its process
+    ends. Both now say only that it is under way, to try again when it is done."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    holder = _holding("hold", app, clock)
+    monkeypatch.setattr(leases, "WAIT_S", 0.2)
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    try:
+        by_job = CliRunner().invoke(cli, ["jobs", "run", "weekly_report"], env={"COLUMNS": "400"})
+        by_hand = CliRunner().invoke(cli, ["intel", "run", "--week", str(WEEK), "--send"], env={"COLUMNS": "400"})
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    said = " ".join(by_job.output.split())
+    assert f"demo: another run is building the week of {WEEK}" in said and "not built again" in said, said
+    assert "should it have stopped" not in said, said
+    said = " ".join(str(by_hand.exception).split())
+    assert "another process is building the weekly report" in said and "try again when it is done" in said, said
+    assert "should it have stopped" not in said, said
+    assert list_runs(app.store, "demo") == []
+
+
 def test_a_turn_taken_over_from_a_killed_holder_is_held_by_one_and_another_machines_turn_is_waited_for(
     app: App, clock: FixedClock
 ) -> None:

@@ -147,6 +147,15 @@ def _take_over(ctx: Context, org: str, pk: str, name: str, token: str) -> Item |
     return taken
 
 
+def _watched(ctx: Context, lease: Item) -> bool:
+    """Whether the process `lease` names is one of this machine's, looked at here (`Context.process_gone`): the lease
+    is free as soon as that process ends, not once its ttl has passed."""
+    runner, here = lease.data.get("runner"), ctx.this_process()
+    if not isinstance(runner, Mapping) or here is None or ctx.process_gone() is None:
+        return False
+    return all(runner.get(key) == here.get(key) for key in ("host", "boot", "pid_ns"))
+
+
 def _holder_gone(lease: Item, gone: Callable[[Mapping[str, Any]], bool]) -> bool:
     """Whether the process `lease` names (`runner`) is gone, as `gone` tells; False for a lease that names none."""
     runner = lease.data.get("runner")
@@ -199,7 +208,9 @@ def _held_by_another(ctx: Context, org: str, pk: str, name: str, doing: str) -> 
     ttl = _reanchor(ctx, org, other) if other is not None else None
     since = str(other.data.get("since", "")) if other else ""
     said = f" (since {since})" if since else ""
-    until = datetime.fromtimestamp(ttl, UTC) if ttl is not None else None
+    # a holder of this laptop frees it as it ends: "run again from <its ttl>" would have one wait ten minutes
+    lapses = ttl is not None and other is not None and not _watched(ctx, other)
+    until = datetime.fromtimestamp(ttl, UTC) if lapses and ttl is not None else None
     return LeaseHeld(f"another process is {doing}{said}", hint="try again when it is done", since=since, until=until)
 
 
@@ -208,11 +219,13 @@ def holding(ctx: Context, org: str, name: str) -> Item | None:
     has run out. Not taken: one that took it to look would take over a slow holder's lapsed lease, where that holder
     (`Held.confirm`, finding it free) takes it back and goes on. One taken before the clock stepped back is counted
     again from this look, as by a waiter giving up on it (`_reanchor`). One whose holder's process is gone (on a
-    laptop: `Context.process_gone`) is free: the next process that wants it takes it over."""
+    laptop: `Context.process_gone`) is free: the next process that wants it takes it over; one whose process lives
+    on this laptop has no ttl said (None): it is free as soon as that process ends."""
     lease = ctx.store.get(f"ORG#{org}#LEASE", name)
     if lease is None or ((gone := ctx.process_gone()) is not None and _holder_gone(lease, gone)):
         return None
-    return replace(lease, ttl=_reanchor(ctx, org, lease))
+    ttl = _reanchor(ctx, org, lease)
+    return replace(lease, ttl=None if _watched(ctx, lease) else ttl)
 
 
 def _reanchor(ctx: Context, org: str, lease: Item) -> int | None:
