@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -138,16 +137,21 @@ def test_a_heic_that_says_where_it_was_taken_is_refused_saying_what_to_add_inste
     assert [k for k in _stored(app) if k.startswith("quarantine/")] == []
 
 
-def test_stripping_a_phone_sized_photo_takes_milliseconds() -> None:
-    """A 12-megapixel JPEG of ~4 MB loses its metadata by cutting segments, with nothing decoded."""
+def test_stripping_a_phone_sized_photo_cuts_its_segments_and_decodes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 12-megapixel JPEG of ~4 MB loses its metadata by cutting segments, with nothing decoded: its pixels'
+    bytes pass through as they were (how long it takes is the benchmarks' business, not a test's)."""
     out = io.BytesIO()
     noise = Image.effect_noise((4032, 3024), 64).convert("RGB")
     noise.save(out, "JPEG", exif=_exif(), quality=92)
     data = out.getvalue()
-    started = time.perf_counter()
+    monkeypatch.setattr(Image, "open", _decoding_refused)
     shown = strip_metadata(data, "image/jpeg", 6)
-    took = time.perf_counter() - started
-    assert b"Pixelphone" not in shown and took < 0.5, took
+    scan = data.index(b"\xff\xda")  # the start of the pixels' scan: everything from it is kept byte for byte
+    assert b"Pixelphone" not in shown and shown.endswith(data[scan:])
+
+
+def _decoding_refused(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the file was handed to the decoder")
 
 
 def test_photos_stored_before_are_stripped_by_a_command_and_a_located_heic_is_named(
@@ -415,16 +419,22 @@ def _webp_of_parts(count: int) -> bytes:
         pytest.param(lambda: _webp_of_parts(200_000), "image/webp", id="webp-200k-chunks"),
     ],
 )
-def test_a_file_of_more_parts_than_any_photo_is_refused_before_it_is_decoded(make: object, content_type: str) -> None:
+def test_a_file_of_more_parts_than_any_photo_is_refused_before_it_is_decoded(
+    make: object, content_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A photo is a few dozen segments or chunks (a large PNG some thousands): a file of 15 MB made of millions of
     empty ones, which the decoder and the cutting of metadata both walk one by one, took 5 to 9 s of the server's
     time to check (a minute under a 100 MB limit), and was taken. It is refused, read no further than the most
     parts a photo has (100,000)."""
+    from firstmate.domain import photo_metadata
     from firstmate.errors import InvalidInput
     from firstmate.services.photos import without_metadata
 
     sent = make()  # type: ignore[operator]
-    started = time.perf_counter()
+    counted: list[int] = []
+    count = photo_metadata._counted
+    monkeypatch.setattr(photo_metadata, "_counted", lambda parts: counted.append(parts) or count(parts))
+    monkeypatch.setattr(Image, "open", _decoding_refused)
     with pytest.raises(InvalidInput, match="more parts than any photo"):
         without_metadata(sent, content_type)
-    assert time.perf_counter() - started < 1.0
+    assert len(counted) == photo_metadata.MOST_PARTS + 1  # read no further than one part past the most a photo has
