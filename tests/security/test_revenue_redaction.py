@@ -436,6 +436,26 @@ def test_the_gaps_of_crew_notes_the_fifteenth_session_closed_reach_no_crew_outpu
         )
 
 
+#: What the fifteenth session's review found: a product's total shaped as minutes, and a paid-for thing's dozens.
+REVIEW_FIFTEENTH = "Drinks 6x7:42\nLunch 4 x 11:44\nBait 2 dozen\nDep 6 x 15:30"
+
+
+def test_what_the_review_of_the_fifteenth_sessions_crew_notes_found_reaches_no_crew_output(demo_app: App) -> None:
+    """Its review: crew read count, price and total of "Drinks 6x7:42" and "Lunch 4 x 11:44" (each total read as a
+    time) and lost the count of "Bait 2 dozen"; on each crew output the products read "[amount hidden]" and the dozens
+    and "Dep 6 x 15:30" (a time: 6 x 15 is no 30) show."""
+    booking = book(demo_app, notes=REVIEW_FIFTEENTH, external_id="WEB-NOTES-REVIEW-15")
+    for where, plain in _crew_outputs(demo_app, booking.event_id).items():
+        shown = (
+            "Drinks [amount hidden]x[amount hidden]:[amount hidden]",
+            "Lunch [amount hidden] x [amount hidden]:[amount hidden]",
+            "Bait 2 dozen",
+            "Dep 6 x 15:30",
+        )
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"7:42|11:44|x7\b|x 11\b", plain), where
+
+
 def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
     """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
     crew mail."""

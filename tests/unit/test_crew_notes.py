@@ -478,6 +478,12 @@ MONEY = [
     ("Adults 2x85:170, kids 1x5:5", "Adults 2x…:…, kids 1x…:…"),
     ("Lunch 6 x 15: £90", "Lunch … x …: …"),  # the total's currency hid it first
     ("Lunch 6x15 :90", "Lunch …x… :…"),  # a space before the colon: no time
+    # its review: a total shaped as minutes read as a time, and crew read count, price and total of "Drinks 6x5:30";
+    # the product making it says it is a total ("Dep 6 x 15:30" stays a time: 6 x 15 is no 30)
+    ("Drinks 6x5:30", "Drinks …x…:…"),
+    ("Lunch 4 x 10:40", "Lunch … x …:…"),
+    ("Lunch 6x15:90, drinks 6x5:30", "Lunch …x…:…, drinks …x…:…"),
+    ("Drinks 6 x 5.50:33", "Drinks … x …:…"),
     # the fifteenth session: a small figure after what a party pays for by itself showed ("Parking 5": a fee as often as
     # a lot's number, "Ice 8" a price as often as 8 bags); in doubt it is hidden, and what names it keeps it
     ("Parking 5", "Parking …"),
@@ -750,6 +756,8 @@ HARMLESS = [
     # what a party pays for, its figure named a count, a place, a time or a quantity
     "Ice 8 bags",
     "Ice 2x8 bags",
+    "Bait 2 dozen",  # its review: hidden as "Bait [amount hidden] dozen" (dozens its count, no price)
+    "Bait: 3 doz squid",
     "Fuel 12 gal",
     "Parking spot 5",
     "Parking: bay 5",

@@ -5,6 +5,7 @@ tells an amount (`speaks_of_money`). What each figure is, `readings` says; which
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 from firstmate.domain.redaction.amounts import (
@@ -125,7 +126,28 @@ def _priced(notes: str) -> tuple[str, str]:
         read += [spaced[last:start], HIDDEN_AMOUNT]
         typed += [notes[last:start], HIDDEN_AMOUNT]
         last = end
-    return "".join(read) + spaced[last:], "".join(typed) + notes[last:]
+    return _product_totals("".join(read) + spaced[last:], "".join(typed) + notes[last:])
+
+
+#: A product glued by a colon to a total shaped as minutes ("Drinks 6x5:30", "Lunch 4 x 10:40"): its total if the
+#: product makes it, else a time ("Dep 6 x 15:30").
+_TIME_SHAPED_TOTAL = re.compile(
+    r"(?<![\w.,:])(\d{1,3})[ \t]*[xX×][ \t]*(\d{1,3}(?:[.,]\d\d?)?):(?P<total>[0-5]\d)(?![\w:]|[.,]\d)"
+)
+
+
+def _product_totals(read: str, typed: str) -> tuple[str, str]:
+    """`read` and `typed` with the total of each product `_TIME_SHAPED_TOTAL` finds hidden where count times price
+    makes it ("6x5:30": 30 is no half past), so that its factors read as those of "6 x 15:90" do."""
+    spans = [
+        found.span("total")
+        for found in _TIME_SHAPED_TOTAL.finditer(read)
+        if Decimal(found[1]) * Decimal(found[2].replace(",", ".")) == Decimal(found["total"])
+    ]
+    for start, end in reversed(spans):
+        read = read[:start] + HIDDEN_AMOUNT + read[end:]
+        typed = typed[:start] + HIDDEN_AMOUNT + typed[end:]
+    return read, typed
 
 
 #: A count glued to its "x" right before an amount ("Ice x9€ 2 bags", "Bait x5 EUR 3 bags"), and the currency that
@@ -253,6 +275,8 @@ def _unsaid_is_money(found: re.Match[str], sentences: Sentences, everywhere: boo
     return everywhere and not YEAR.fullmatch(found["figure"] or "")
 
 
+#: Dozens after a figure: what it counts ("Bait 2 dozen", "Bait 3 doz").
+_DOZENS = re.compile(r"[ \t]*(?:dozen|doz)\b", re.IGNORECASE)
 #: The second factor of a product after its first ("Ice 2x8", "Fuel 2 x 85", "Ice 2x8 bags"), and the word after it.
 _SECOND_FACTOR = re.compile(r"[ \t]*[xX×][ \t]*(\d+(?:[.,]\d+)?)(?:[ \t]*([^\W\d_]+))?")
 
@@ -263,6 +287,8 @@ def _paid_for(found: re.Match[str], plain: str) -> bool:
     2x85", "Ice 2x8 bags")."""
     if not PAID_FOR_BEFORE.search(plain, max(0, found.start() - 24), found.start()):
         return False
+    if _DOZENS.match(plain, found.end()):
+        return False  # "Bait 2 dozen": a count (a dozen's price is "6 a dozen", "6/dozen")
     second = _SECOND_FACTOR.match(plain, found.end())
     if second is None:
         return True
