@@ -290,6 +290,77 @@ def test_a_photo_removed_while_photos_strip_rewrites_it_leaves_no_file_behind(
         assert b"Pixelphone" not in client.get(kept_url).content
 
 
+def test_a_photo_whose_record_went_before_photos_strip_read_it_is_not_written_back_after_its_file_went(
+    album: tuple[App, Booking],  # noqa: F811
+) -> None:
+    """The review of the strip race (2026-12-07): the lead's removal took the photo's record before the strip looked
+    for it, and its file between the strip's read and its write. The strip, finding no record, wrote the file back
+    without looking again: named by nothing (the removal had forgotten it), kept for good. A photo whose record is
+    gone and whose file a removal names is now left to the removal; the other photo is stripped."""
+    import dataclasses
+    import threading
+    from typing import Any
+
+    from firstmate.ports import Blobs
+    from firstmate.services.photo_removal import remove_photo
+    from firstmate.services.photos import strip_stored_photos
+    from tests.web.test_photo_missing import Deleting
+
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        for tail in (b"1", b"2"):
+            assert _send(client, trip.guest_code, _jpeg() + tail, "image/jpeg") == (303, 303)
+        removed, kept = sorted(k for k in _stored(app) if k.startswith("photos/"))
+        for key in (removed, kept):
+            app.blobs.put(key, _jpeg(), "image/jpeg")  # as the album stored them before: GPS and all
+    record_gone, strip_read = threading.Event(), threading.Event()
+
+    def file_about_to_go(key: str) -> None:  # the removal, its record gone, waits for the strip's read
+        if not record_gone.is_set():
+            record_gone.set()
+            assert strip_read.wait(30)
+
+    removal_blobs = Deleting(app.blobs, file_about_to_go)
+    lead = threading.Thread(
+        target=lambda: remove_photo(
+            dataclasses.replace(app, blobs=removal_blobs),  # type: ignore[arg-type]
+            "demo",
+            trip.id,
+            removed.rsplit("/", 1)[1].split(".")[0],
+            by="lead",
+        )
+    )
+
+    class RemovedAround:
+        """The app's storage, the lead's removal taking the record as the strip lists, the file after it reads."""
+
+        def __init__(self, blobs: Blobs) -> None:
+            self._blobs = blobs
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._blobs, name)
+
+        def list(self, prefix: str = "") -> Any:
+            found = self._blobs.list(prefix)
+            lead.start()
+            assert record_gone.wait(30)
+            return found
+
+        def get(self, key: str) -> bytes:
+            data = self._blobs.get(key)
+            if key == removed:
+                strip_read.set()
+                lead.join(30)
+            return data
+
+    done = strip_stored_photos(dataclasses.replace(app, blobs=RemovedAround(app.blobs)), "demo")  # type: ignore[arg-type]
+    strip_read.set()  # a strip that left the file alone: the removal goes on
+    lead.join(30)
+    assert not lead.is_alive() and done.stripped == 1
+    assert [k for k in _stored(app) if k.startswith("photos/")] == [kept]  # the removed photo's file stays gone
+    assert b"Pixelphone" not in app.blobs.get(kept)
+
+
 def _png_with_chunk(kind: bytes, body: bytes) -> bytes:
     """A PNG carrying `kind` before its pixels, as C2PA's content credentials (caBX) or an old writer's exIf do."""
     import zlib

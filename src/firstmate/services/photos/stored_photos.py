@@ -10,7 +10,7 @@ from firstmate.domain.photos import sniff_image
 from firstmate.errors import BlobError, BlobNotFound, InvalidInput
 from firstmate.ports import Delete
 from firstmate.services.context import Context
-from firstmate.services.photos.leftovers import file_deleted, file_write
+from firstmate.services.photos.leftovers import file_deleted, file_write, leftovers_pk
 from firstmate.services.photos.screening import DECODED, located, without_metadata
 from firstmate.services.trips import booking_pk
 
@@ -39,6 +39,8 @@ def strip_stored_photos(ctx: Context, org: str, *, remove_located_heic: bool = F
     result = StoredPhotosStripped()
     for blob in ctx.blobs.list(f"photos/{org}/"):
         listed = _record(ctx, blob.key)  # read before the file: a removal takes the record first, then the file
+        if listed is None and _being_removed(ctx, org, blob.key):  # its file is the removal's (or the sweep's)
+            continue
         try:
             data = ctx.blobs.get(blob.key)
         except BlobNotFound:  # removed since it was listed
@@ -79,6 +81,14 @@ def _record(ctx: Context, key: str) -> tuple[str, str, str] | None:
     _, org, booking_id, name = parts
     photo_id = name.split(".", 1)[0]
     return (org, booking_id, photo_id) if ctx.store.get(booking_pk(org, booking_id), f"PHOTO#{photo_id}") else None
+
+
+def _being_removed(ctx: Context, org: str, key: str) -> bool:
+    """Whether a removal names the file `key` as one to delete (with its record gone): the removal deletes it next,
+    or the hourly sweep does. Until 2026-12-07 the strip wrote such a file back after the removal had deleted it, and
+    had forgotten it: named by nothing, kept for good. Read after the record: a removal names the file as the record
+    goes, and forgets it only once the file is deleted."""
+    return ctx.store.get(leftovers_pk(org), key) is not None
 
 
 def _rewrite(ctx: Context, key: str, shown: bytes, content_type: str, *, listed: tuple[str, str, str] | None) -> bool:
