@@ -123,6 +123,10 @@ def _album_files_looked_at(app: App, orgs: list[str]) -> str:
         said += [f"{n} {whose} {what}"] if n else []
     if found.left:
         said.append(f"{found.left} albums' files not looked at (over {MOST_ALBUMS} an org)")
+    if found.unreadable:
+        said.append(
+            f"{found.unreadable} photo {'record' if found.unreadable == 1 else 'records'} not readable (logged)"
+        )
     return "; ".join(said)
 
 
