@@ -165,3 +165,27 @@ def test_an_image_of_a_type_the_album_does_not_take_is_told_so_before_it_is_sent
     page.get_by_role("button", name="Upload").click()
     page.locator("img[alt^='Trip photo']").first.wait_for()
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"),
+    [
+        pytest.param("harbour.gif", "image/gif", id="jpeg-named-gif"),
+        pytest.param("harbour.jpg", "image/x-citrix-jpeg", id="citrix-typed"),
+    ],
+)
+def test_a_photo_named_or_typed_as_another_kind_is_not_refused_by_its_name(
+    browser: Any, album_server: Server, name: str, declared: str
+) -> None:
+    """The review of the page's list of types (2026-12-07): a real JPEG the browser typed otherwise (named `.gif`,
+    or typed by a Windows system's own name of a JPEG, image/x-citrix-jpeg) was refused on the page as "not a
+    photo", though the check after the upload takes it by its bytes: the guest could not share it at all. The page
+    now reads the file's first bytes: one that begins as a photo is sent, and joins the album."""
+    page = browser.new_page()
+    page.goto(_trip_page(album_server, f"ALBUM-N{len(name)}{declared[-3:].upper()}"))
+    stored = _stored_uploads(album_server)
+    page.set_input_files("#file", files=[{"name": name, "mimeType": declared, "buffer": _jpeg(40)}])
+    page.get_by_role("button", name="Upload").click()
+    page.locator("img[alt^='Trip photo']").first.wait_for()
+    assert [k for k in set(_stored_uploads(album_server)) - set(stored) if k.endswith(".jpg")]
+    page.close()

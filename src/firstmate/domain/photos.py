@@ -28,6 +28,12 @@ def declared_photo_types() -> tuple[str, ...]:
     return tuple(dict.fromkeys([kind for _, _, kind, _ in _MAGIC] + list(_ALSO_DECLARED)))
 
 
+def photo_signatures() -> tuple[str, ...]:
+    """How a file the album takes begins, as the album's page checks a file declared as another type before sending
+    it ("offset:hex bytes"): a JPEG named `.gif`, or typed by a system's own name (image/x-citrix-jpeg), is a photo."""
+    return tuple(dict.fromkeys(f"{offset}:{magic.hex()}" for offset, magic, _, _ in _MAGIC))
+
+
 class Photo(BaseModel):
     """A checked photo in a trip's album."""
 

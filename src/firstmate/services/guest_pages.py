@@ -8,7 +8,7 @@ from typing import Any
 
 from firstmate.domain.codes import normalize_code, pretty_code
 from firstmate.domain.guests import Guest, resign_note, waiver_version
-from firstmate.domain.photos import Photo, declared_photo_types
+from firstmate.domain.photos import Photo, declared_photo_types, photo_signatures
 from firstmate.domain.timing import times_shown, when
 from firstmate.domain.views import guest_trip_view
 from firstmate.errors import Conflict, NotFound, RateLimited
@@ -58,6 +58,7 @@ class GuestPage:
     resign: str  # why the viewer is asked to sign again: they signed another line's waiver for the trip ("" if not)
     photo_max_mb: float  # the largest photo the album takes, said by its form
     photo_types: str  # the types a browser may declare of a photo the album takes, space-separated (the page's check)
+    photo_signatures: str  # how such a photo begins ("0:ffd8ff ..."): a file declared as another type is judged so
     too_large_said: str  # what the form says of a file over photo_max_mb before sending it: the server's words
     not_a_photo_said: str  # and of a file declared as another type
 
@@ -140,6 +141,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         resign=resign_note(viewer, entity.id, entity.name, waiver_version(entity.waiver)),
         photo_max_mb=ctx.settings.photo_max_mb,
         photo_types=" ".join(declared_photo_types()),
+        photo_signatures=" ".join(photo_signatures()),
         too_large_said=said_before_sending(photo_too_large(ctx.settings.photo_max_mb)),
         not_a_photo_said=said_before_sending(not_a_photo()),
     )
