@@ -250,3 +250,37 @@ def test_a_photo_record_the_sweep_cannot_read_is_logged_and_the_album_s_other_ph
     assert "1 photo's file missing (logged)" in said, said
     assert [e["sk"] for e in logs if e["event"] == "photos.record_unreadable"] == ["PHOTO#broken"]
     assert [e["key"] for e in logs if e["event"] == "photos.file_missing"] == [gone.key]
+
+
+def test_a_photo_shared_as_the_hourly_sweep_looks_at_its_album_is_not_marked_missing(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """The review asked what the sweep's look does to a photo being shared as it runs (its file stored, then its
+    record): the look reads the records before it lists the folder, so a photo whose record is new is one whose file
+    the listing finds. Here a guest shares a photo just as the look lists the album's folder: it is not marked,
+    `photos list` shows it as any other, and nothing is logged missing."""
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, code, "PNG")
+
+    class SharedAsListed:
+        """The app's storage, a guest's photo joining the album just as its folder is listed."""
+
+        def __init__(self, blobs: Blobs) -> None:
+            self._blobs, self.shared = blobs, False
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._blobs, name)
+
+        def list(self, prefix: str = "") -> Any:
+            found = self._blobs.list(prefix)
+            if prefix.startswith("photos/") and not self.shared:
+                self.shared = True
+                _share(client, code, "JPEG")
+            return found
+
+    listing = SharedAsListed(demo_app.blobs)
+    with capture_logs() as logs:
+        said = sweep_expired(dataclasses.replace(demo_app, blobs=listing), clock.now())  # type: ignore[arg-type]
+    assert listing.shared and "missing" not in said, said
+    assert not [e for e in logs if e["event"] == "photos.file_missing"]
+    assert [p.missing_since for p in list_photos(demo_app, target_of(booking))] == [None, None]
