@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -441,3 +442,26 @@ def test_an_origin_is_read_as_browsers_write_it_ipv6_and_default_ports_too() -> 
     assert origin_of("http://[::1]:8000") == "http://[::1]:8000"
     assert origin_of("https://Book.Example.com:443/crew") == "https://book.example.com"
     assert origin_of("http://127.0.0.1:8000/") == "http://127.0.0.1:8000"
+
+
+def test_a_dry_run_of_a_cancel_passes_over_a_send_out_it_cannot_work_out_as_the_cancel_does(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move's send-out left half done by a version since rolled back, its marker naming a kind of change this one
+    does not know: the cancel leaves it to the `fanouts` job and goes on, so its dry run says nothing of it either
+    (it stopped with a traceback, where the cancel then worked)."""
+    import firstmate.services.bookings.fanout as fanout
+
+    outcome = _large_group(demo_app)
+    with monkeypatch.context() as patched:
+        patched.setattr(fanout, "complete_fanout", stopped)
+        with pytest.raises(Stopped):
+            _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")
+    pk = booking_pk("demo", outcome.booking.id)
+    marker = demo_app.store.get(pk, "FANOUT#r2")
+    assert marker is not None
+    demo_app.store.put(dataclasses.replace(marker, data={**marker.data, "result": "rescheduled-by-a-later-version"}))
+    booking = get_booking(demo_app.store, "demo", outcome.booking.id)
+    preview = cancellation_preview(demo_app, "demo", booking)
+    told = cancel_booking(demo_app, "demo", outcome.booking.id)
+    assert told.booking.cancelled and preview.finished == [] and preview.told
