@@ -113,9 +113,16 @@ def test_a_file_that_is_not_a_photo_is_told_so_before_it_is_sent_in_the_words_of
     now says so before sending, in the check's words, on both; nothing goes to storage."""
     page = browser.new_page()
     page.goto(_trip_page(album_server, "ALBUM-2"))
-    before, stored = page.url, _stored_uploads(album_server)
     menu = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-    page.set_input_files("#file", files=[{"name": "menu.pdf", "mimeType": "application/pdf", "buffer": menu}])
+    _refused_before_sending(page, album_server, "menu.pdf", "application/pdf", menu)
+    page.close()
+
+
+def _refused_before_sending(page: Any, album_server: Server, name: str, declared: str, content: bytes) -> Any:
+    """Choose a file the album does not take: the page says so in the check's words, and Upload sends nothing.
+    The alert, to see it go when a photo is chosen."""
+    before, stored = page.url, _stored_uploads(album_server)
+    page.set_input_files("#file", files=[{"name": name, "mimeType": declared, "buffer": content}])
     said = page.get_by_role("alert").filter(has_text="not a photo")
     said.wait_for(timeout=5000)
     assert said.inner_text() == (
@@ -124,7 +131,7 @@ def test_a_file_that_is_not_a_photo_is_told_so_before_it_is_sent_in_the_words_of
     page.get_by_role("button", name="Upload").click()
     page.wait_for_timeout(500)
     assert page.url == before and _stored_uploads(album_server) == stored  # nothing was sent
-    page.close()
+    return said
 
 
 def _gif() -> bytes:
@@ -148,16 +155,7 @@ def test_an_image_of_a_type_the_album_does_not_take_is_told_so_before_it_is_sent
     type the check refuses, in the check's words (the types are the server's list); a PNG is still taken."""
     page = browser.new_page()
     page.goto(_trip_page(album_server, f"ALBUM-{declared.split('/')[1][:3].upper()}"))
-    before, stored = page.url, _stored_uploads(album_server)
-    page.set_input_files("#file", files=[{"name": name, "mimeType": declared, "buffer": content}])
-    said = page.get_by_role("alert").filter(has_text="not a photo")
-    said.wait_for(timeout=5000)
-    assert said.inner_text() == (
-        "That file is not a photo (JPEG, PNG, WebP or HEIC): add the photo as your phone or camera saved it."
-    )
-    page.get_by_role("button", name="Upload").click()
-    page.wait_for_timeout(500)
-    assert page.url == before and _stored_uploads(album_server) == stored  # nothing was sent
+    said = _refused_before_sending(page, album_server, name, declared, content)
     png = io.BytesIO()
     Image.new("RGB", (20, 20), "teal").save(png, "PNG")
     page.set_input_files("#file", files=[{"name": "deck.png", "mimeType": "image/png", "buffer": png.getvalue()}])
