@@ -17,21 +17,39 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from firstmate.adapters.aws.resources import create_resources
 from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.dynamodb import DynamoStore
 from firstmate.adapters.store.dynamodb import store as dynamodb_store
+from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
 from firstmate.domain.mail import SignInLink
+from firstmate.ports import Store
 from firstmate.services import outbox
 from firstmate.services.access import crew_link_token
 from firstmate.services.bookings import get_booking
 from firstmate.services.crew_access import LINK_TTL
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
-from tests.moto_server import MotoServer
+from tests.moto_server import REGION, MotoServer
 from tests.smtp_server import SmtpServer
 
 START = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
+
+
+def store_on(request: pytest.FixtureRequest, tmp_path: Path, name: str, now: datetime) -> Iterator[Store]:
+    """A store named `name` on the adapter the fixture's param names ("sqlite", or "dynamodb" on moto's server),
+    its clock at `now`: for a fixture whose tests run on both."""
+    clock = FixedClock(now)
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        create_resources(REGION, table=name, bucket=f"{name}-data", archive_bucket=f"{name}-archive")
+        yield DynamoStore(name, clock, region=REGION)
+        return
+    built = SqliteStore(tmp_path / f"{name}.db", clock)
+    yield built
+    built.close()
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from firstmate.adapters.aws.resources import create_resources
 from firstmate.adapters.clock import FixedClock
-from firstmate.adapters.store.dynamodb import DynamoStore
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.ports import Delete, Item, Put, Store
 from firstmate.services.data_refs import data_pk, is_listed, list_refunds_pending, listed, refunds_left
-from tests.moto_server import REGION
+from tests.conftest import store_on
 from tests.reads import RecordingStore
 
 ORG = "acme"
@@ -26,15 +24,7 @@ LINE = {"entity": "saltwind-charters", "recorded_on": "2026-05-01", "service_dat
 
 @pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.aws)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    clock = FixedClock(datetime(2026, 6, 1, 12, tzinfo=UTC))
-    if request.param == "dynamodb":
-        request.getfixturevalue("aws")
-        create_resources(REGION, table="refs", bucket="refs-data", archive_bucket="refs-archive")
-        yield DynamoStore("refs", clock, region=REGION)
-        return
-    built = SqliteStore(tmp_path / "refs.db", clock)
-    yield built
-    built.close()
+    yield from store_on(request, tmp_path, "refs", datetime(2026, 6, 1, 12, tzinfo=UTC))
 
 
 def _older_lines(store: Store, count: int) -> None:

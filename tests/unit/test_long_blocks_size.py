@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from firstmate.adapters.aws.resources import create_resources
-from firstmate.adapters.clock import FixedClock
-from firstmate.adapters.store.dynamodb import DynamoStore
-from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.ports import Item, Put, Store
 from firstmate.services.trips import calendar_pk, calendar_sk, long_blocks
-from tests.moto_server import REGION
+from tests.conftest import store_on
 
 ORG = "acme"
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -24,15 +20,7 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 @pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.aws)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    clock = FixedClock(NOW)
-    if request.param == "dynamodb":
-        request.getfixturevalue("aws")
-        create_resources(REGION, table="blocks", bucket="blocks-data", archive_bucket="blocks-archive")
-        yield DynamoStore("blocks", clock, region=REGION)
-        return
-    built = SqliteStore(tmp_path / "blocks.db", clock)
-    yield built
-    built.close()
+    yield from store_on(request, tmp_path, "blocks", NOW)
 
 
 def _slot(n: int, title: str) -> CalendarEntry:
