@@ -456,6 +456,27 @@ def test_what_the_review_of_the_fifteenth_sessions_crew_notes_found_reaches_no_c
         assert not re.search(r"7:42|11:44|x7\b|x 11\b", plain), where
 
 
+#: What the known gaps of crew notes listed as shown after "@" and a named count in the fifteenth session; beside
+#: them, times after "@".
+AT_PRICES_FIFTEENTH = (
+    "Lunch 6 @ 15, deposit paid\nKayaks 2 @ 9\nIce 3 @ 8\nBait 3 bags 7\nFuel 2 cans x 6\n"
+    "Pickup 6 @ 10.30\nMeet @ 8:30\nback @ 1530\nCrew @ 0700"
+)
+
+
+def test_prices_after_at_and_a_named_count_reach_no_crew_output(demo_app: App) -> None:
+    """The known gaps: crew read the 15 of "Lunch 6 @ 15" and the 9 of "Kayaks 2 @ 9" (read as times), the 8 of "Ice 3
+    @ 8" (its count 3 hidden instead), and the 7 of "Bait 3 bags 7" and the 6 of "Fuel 2 cans x 6"; on each crew
+    output they read "[amount hidden]", the counts show, and so do the times after "@"."""
+    booking = book(demo_app, notes=AT_PRICES_FIFTEENTH, external_id="WEB-NOTES-AT-15")
+    for where, plain in _crew_outputs(demo_app, booking.event_id).items():
+        shown = ("Lunch 6 @ [amount hidden], deposit paid", "Kayaks 2 @ [amount hidden]", "Ice 3 @ [amount hidden]",
+                 "Bait 3 bags [amount hidden]", "Fuel 2 cans x [amount hidden]", "Pickup 6 @ 10.30", "Meet @ 8:30",
+                 "back @ 1530", "Crew @ 0700")  # fmt: skip
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"(?:@ 15|@ 9|@ 8|bags 7|x 6)(?![\w:.])", plain), where
+
+
 def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
     """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
     crew mail."""

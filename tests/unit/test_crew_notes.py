@@ -512,6 +512,30 @@ MONEY = [
     ("Ice 2x8", "Ice …x…"),  # which of two small figures is the price is in doubt
     ("Fuel 2x85", "Fuel 2x…"),
     ("Parking 5, ice 2 bags, 6 guests. Meet 9:30 at slip 4", "Parking …, ice 2 bags, 6 guests. Meet 9:30 at slip 4"),
+    # the fifteenth session: a count after a word, then "@" and a plain figure, read the figure as a time, and beside
+    # what a party pays for or money hid the count instead ("Ice 3 @ 8" read "Ice … @ 8"); the count stays, the price
+    # is hidden, as in "2 kayaks @ 15"
+    ("Lunch 6 @ 15", "Lunch 6 @ …"),
+    ("Kayaks 2 @ 9", "Kayaks 2 @ …"),
+    ("Ice 3 @ 8", "Ice 3 @ …"),
+    ("Lunch 6 @ 15, deposit paid", "Lunch 6 @ …, deposit paid"),
+    ("Lunch 6 @15", "Lunch 6 @…"),
+    ("Lunch 6@15", "Lunch 6@…"),
+    ("Lunch: 6 @ 15", "Lunch: 6 @ …"),
+    ("Drinks 12 @ 4, kayaks 2 @ 9", "Drinks 12 @ …, kayaks 2 @ …"),
+    ("Lunch 6 @ 15\nDinner 6 @ 25", "Lunch 6 @ …\nDinner 6 @ …"),
+    ("Lunch 6 @ 1500, deposit paid", "Lunch 6 @ …, deposit paid"),  # a clock's shape, in a sentence of money
+    ("Lunch 6 @ fifteen", "Lunch 6 @ …"),
+    ("Snorkels 4 @ 5, wetsuits 10 @ 12", "Snorkels 4 @ …, wetsuits 10 @ …"),
+    ("Pax 6 @ 15", "Pax 6 @ …"),
+    ("Bait 3 @ 8, meet @ 7:30", "Bait 3 @ …, meet @ 7:30"),
+    # and a price after a paid-for thing's named count ("Ice 3 bags 8" showed its 8)
+    ("Ice 3 bags 8", "Ice 3 bags …"),
+    ("Ice 3 bags x 8", "Ice 3 bags x …"),
+    ("Ice 3 bags @ 8", "Ice 3 bags @ …"),
+    ("Bait 2 dozen 8", "Bait 2 dozen …"),
+    ("Parking 2 cars 5", "Parking 2 cars …"),
+    ("Ice 3 bags 8, 6 guests", "Ice 3 bags …, 6 guests"),
 ]
 
 HARMLESS = [
@@ -791,6 +815,32 @@ HARMLESS = [
     "Max\u202f24\u2009on board, deposit paid",
     "Slip\u00a014 x\u00a02, deposit paid",
     "Deposit paid, lunch\u00a0for\u00a022",
+    # the fifteenth session: a clock after "@" stays a time, beside a count too when it has minutes or a word of a
+    # time names the count; "back @ 1530" (no count, no word of money) read "[amount hidden]" until then
+    "Dep @ 7",
+    "Meet @ 8:30",
+    "Pickup 6 @ 10.30",
+    "Pickup 6 @ 10",
+    "Meet 6 @ 9",
+    "Pickup 6 @ 1530",
+    "back @ 1530",
+    "Back @ 1530, 6 guests",
+    "Crew @ 0700",
+    "Kayaks 2 @ 0900",
+    "Lunch 6 @ 7pm",
+    "Lunch 6 @ 12:30",
+    "Lunch 6 @ 1230",
+    "Lunch 6 @ 7 sharp",
+    "Lunch 6 @ 7 pm",
+    "Slip 6 @ 10",
+    "Gate 3 @ 9",
+    "Day 2 @ 9",
+    "Boat 2 @ 9",
+    "Dep 6 @ 7",
+    # and a paid-for thing's named counts stay counts
+    "Rentals 2 kayaks 1 paddleboard",
+    "Ice 3 bags 2 coolers",
+    "Ice 3 bags, 6 guests",
 ]
 
 
@@ -1419,6 +1469,7 @@ LONG_NOTES = [
     "max 24 on board lunch for 22 ",  # a clause no comma breaks, each figure asking it for a word of money
     "parking 5; Dep 6 x 15:30, lunch 6 x 15: 90, ice 8 bags\n",  # the fifteenth session's shapes
     "Adults x2 15, kids x1 5\n",
+    "Lunch 6 @ 15, ice 3 bags 8, back @ 1530\n",
 ]
 
 

@@ -75,10 +75,16 @@ NOTE_APIECE = re.compile(
 #: a place's number ("Parking 5", "Fuel 12", "Ice 8", "Bait 6", "Kayak hire 8"), so in doubt money. What says the
 #: figure is a count or a place keeps it ("Ice 8 bags", "Fuel 12 gal", "Parking spot 5", "Parking: bay 5"), as does a
 #: word of time or of quantity ("Fuel at 9", "Ice for 8", "Ice approx 8"). Not towels, counted for each guest.
+_PAID_FOR = r"\b(?:parking|fuel|diesel|petrol|gas|ice|bait|cleaning|rentals?|rent|hire|dockage|corkage|linens?|laundry)"
 PAID_FOR_BEFORE = re.compile(
-    r"\b(?:parking|fuel|diesel|petrol|gas|ice|bait|cleaning|rentals?|rent|hire|dockage|corkage|linens?|laundry)"
+    rf"{_PAID_FOR}"
     r"[ \t]*(?:[:=\-–(][ \t]*|(?:is|was)[ \t]+)?(?:\d{1,3}(?:[.,]\d\d?)?[ \t]*[xX×][ \t]*)?$",  # "Ice 2x8": both
     re.IGNORECASE,
+)
+#: What a party pays for, a count and the word of what it counts, before a figure: its price ("Ice 3 bags 8", "Ice 3
+#: bags x 8", "Bait 2 dozen 8"), unless a word after the figure says what it counts ("Rentals 2 kayaks 1 canoe").
+PAID_FOR_COUNTED_BEFORE = re.compile(
+    rf"{_PAID_FOR}[ \t]*:?[ \t]*\d{{1,3}}[ \t]+[^\W\d_]+[ \t]*(?:[xX×@][ \t]*)?$", re.IGNORECASE
 )
 #: Months and days, beside a figure that is a date ("12 June", "June 12", "Sat 13"); "may" only before one ("May 12";
 #: "400 may follow" is money).
@@ -190,14 +196,14 @@ NOTE_CLOCK_WORD = re.compile(
 )
 CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 #: Words before a 24-hour clock that make it one in a sentence with no word of money ("Late checkout at 1600", "Back
-#: by 1730", "Slip 14 till 1800"); not "from", which prices as often ("from 1600 a week").
-AT_CLOCK_WORD = re.compile(r"(?:at|by|until|till|til|before|after)", re.IGNORECASE)
-#: A word of a time before "at" or "by": the clock after them is one as after the word alone ("meet at 1745").
-CLOCK_WORD_AT = re.compile(rf"\b(?:{NOTE_CLOCK_WORD.pattern})[ \t]+(?:at|by)[ \t]*$", re.IGNORECASE)
+#: by 1730", "Slip 14 till 1800", "back @ 1530"); not "from", which prices as often ("from 1600 a week").
+AT_CLOCK_WORD = re.compile(r"(?:@|at|by|until|till|til|before|after)", re.IGNORECASE)
+#: A word of a time before "at", "by" or "@": the clock after them is one as after the word alone ("meet at 1745").
+CLOCK_WORD_AT = re.compile(rf"\b(?:{NOTE_CLOCK_WORD.pattern})(?:[ \t]+(?:at|by)|[ \t]*@)[ \t]*$", re.IGNORECASE)
 #: A word of a price before "at" or "by" and a figure: an amount, not a time ("Quoted at 1600", "Sold at 1500").
 PRICED_AT = re.compile(
     r"\b(?:quoted|priced|sold|valued|billed|invoiced|capped|costed|budgeted|agreed|settled|comes|came|worked|works"
-    r"|reduced|discounted|marked)(?:[ \t]+(?:out|down|up))?[ \t]+(?:at|by)[ \t]*$",
+    r"|reduced|discounted|marked)(?:[ \t]+(?:out|down|up))?(?:[ \t]+(?:at|by)|[ \t]*@)[ \t]*$",
     re.IGNORECASE,
 )
 #: A 24-hour clock with its leading zero ("0815"): no amount is written so, and after any word of a time it is one
@@ -355,6 +361,22 @@ NEXT_GUEST_ITEM = re.compile(
 #: A count of something before "@" and a figure, or a count times a figure: a price of each, not a time ("1 kid @ 5",
 #: "2x adults @ 15", "Table 4 x 6 @ 8"; "Pickup @ 9.30").
 COUNTED_AT = re.compile(r"(?:\d+(?:[ \t]*[xX×])?[ \t]+[^\W\d_]+|[xX×][ \t]*\d+)[ \t]*@[ \t]*$")
+#: A count after the word of what it counts, then "@" ("Lunch 6 @", "Ice: 3 @"): a whole figure after it prices each,
+#: as after "6 lunches @", unless the word names a place or a time (`NOT_COUNTED_AT`: "Slip 6 @ 10", "Pickup 6 @ 10").
+WORD_COUNT_AT = re.compile(r"(?<![\w.,:])(?P<word>[^\W\d_]+)[ \t]*:?[ \t]*\d{1,3}[ \t]*@[ \t]*$")
+#: "@" after a figure the word of what it counts comes before: the figure is a count ("Ice 3 @ 8", "Lunch 6 @ 15").
+COUNT_BEFORE_AT = re.compile(r"[ \t]*@")
+#: Words before a count and "@" that make the figure after "@" a time: a place's or a thing's number, or a word of a
+#: time ("Slip 6 @ 10", "Day 2 @ 9", "Boat 2 @ 9", "Pickup 6 @ 10", "Dep 6 @ 7"); a word of heads still counts them
+#: ("Pax 6 @ 15" prices each).
+NOT_COUNTED_AT = re.compile(
+    rf"(?!(?:guests|pax|people|persons|passengers|party|group|family|fam)$)(?:{NOTE_LABEL.pattern}"
+    rf"|{NOTE_CLOCK_WORD.pattern}|dep|dept|back|return"
+    r"|day|night|week|trip|tour|boat|leg|stop|run|round|session|slot|wave|shift|dive|heat|game|race|class|lesson)",
+    re.IGNORECASE,
+)
+#: What after a figure says it is a time of day ("Lunch 6 @ 7 sharp", "@ 7 pm", "@ 7 o'clock").
+CLOCK_AFTER = re.compile(r"[ \t]*(?:sharp|hrs?|h|local|o'?[ \t]?clock|[ap]\.?m\b\.?)(?!\w)", re.IGNORECASE)
 #: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", "Adults 22
 #: kids 4", one a line too): a list that counts heads, not one that prices them.
 NEXT_GUEST_COUNT = re.compile(

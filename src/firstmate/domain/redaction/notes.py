@@ -25,6 +25,7 @@ from firstmate.domain.redaction.counted_lists import counted_figures
 from firstmate.domain.redaction.figures import amounts_apart, at_least_20, counted, is_phone
 from firstmate.domain.redaction.note_words import (
     PAID_FOR_BEFORE,
+    PAID_FOR_COUNTED_BEFORE,
     PER,
     PLACE_NUMBER_BEFORE,
     RANGE_JOINER,
@@ -283,10 +284,12 @@ _SECOND_FACTOR = re.compile(r"[ \t]*[xX×][ \t]*(\d+(?:[.,]\d+)?)(?:[ \t]*([^\W\
 
 def _paid_for(found: re.Match[str], plain: str) -> bool:
     """Whether a small figure follows what a party pays for by itself (`PAID_FOR_BEFORE`: "Parking 5", "Ice 8", "Ice
-    2x8": both factors); not the count of a product whose other factor is surely a price or counts something ("Fuel
-    2x85", "Ice 2x8 bags")."""
+    2x8": both factors), or its count and what that counts ("Ice 3 bags 8"); not the count of a product whose other
+    factor is surely a price or counts something ("Fuel 2x85", "Ice 2x8 bags"), nor a figure a word after it says it
+    counts ("Rentals 2 kayaks 1 canoe")."""
     if not PAID_FOR_BEFORE.search(plain, max(0, found.start() - 24), found.start()):
-        return False
+        counted_before = PAID_FOR_COUNTED_BEFORE.search(plain, max(0, found.start() - 40), found.start())
+        return counted_before is not None and not WORD_AFTER.match(plain, found.end())
     if _DOZENS.match(plain, found.end()):
         return False  # "Bait 2 dozen": a count (a dozen's price is "6 a dozen", "6/dozen")
     second = _SECOND_FACTOR.match(plain, found.end())

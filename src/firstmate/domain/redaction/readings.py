@@ -28,9 +28,11 @@ from firstmate.domain.redaction.note_words import (
     CARRIERS,
     CATCH_LIMIT,
     CLAUSE_BREAK,
+    CLOCK_AFTER,
     CLOCK_ENDS,
     CLOCK_SHAPED,
     CLOCK_WORD_AT,
+    COUNT_BEFORE_AT,
     COUNTED_AT,
     EACH,
     EACH_FOR,
@@ -39,6 +41,7 @@ from firstmate.domain.redaction.note_words import (
     LIST_COMMA,
     LIST_REST,
     NAMED_PAIR_JOINER,
+    NOT_COUNTED_AT,
     NOTE_APIECE,
     NOTE_CLOCK_WORD,
     NOTE_HEADCOUNT,
@@ -71,6 +74,7 @@ from firstmate.domain.redaction.note_words import (
     TIME_SHAPED,
     TIMES,
     WORD_AFTER,
+    WORD_COUNT_AT,
     ZERO_CLOCK,
 )
 from firstmate.domain.redaction.sentences import Sentences
@@ -196,8 +200,9 @@ def _timed(found: re.Match[str], end: int, clause: str, word: str | None, senten
     """Whether a figure is a time of day, by the word before it and its shape ("Pickup 10.30", "at 9", "Pickup 0830",
     "Late checkout at 1600"); `end` ends it, or the range it starts."""
     text, figure = found.string, found["figure"] or ""
+    if word == "@" and _priced_each(clause, figure, text, end):
+        return False  # "1 kid @ 5", "Lunch 6 @ 15": a price of each
     timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
-    timed = timed and not (word == "@" and COUNTED_AT.search(clause))  # "1 kid @ 5" prices each
     # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
     # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
     sentence = sentences.at(found.start())
@@ -216,6 +221,19 @@ def _timed(found: re.Match[str], end: int, clause: str, word: str | None, senten
             or bool(CLOCK_WORD_AT.search(clause) and CLOCK_ENDS.match(text, end))  # "Balance 200, meet at 1745"
         )
     )
+
+
+def _priced_each(clause: str, figure: str, text: str, end: int) -> bool:
+    """Whether the figure after a count and "@" is a price of each: after a count of something ("1 kid @ 5", "2x adults
+    @ 15", "Table 4 x 6 @ 8"), and a whole figure after the word of what it counts and its count ("Lunch 6 @ 15", "Ice 3
+    @ 8"); not one shaped as a clock ("Lunch 6 @ 9.30", "Lunch 6 @ 1230", which `_timed` reads), nor one a word of a
+    time follows ("Lunch 6 @ 7 sharp"), nor after a place or a time ("Slip 6 @ 10", "Pickup 6 @ 10")."""
+    if COUNTED_AT.search(clause):
+        return True
+    if not figure.isdigit() or CLOCK_SHAPED.fullmatch(figure) or CLOCK_AFTER.match(text, end):
+        return False
+    counted_at = WORD_COUNT_AT.search(clause)
+    return counted_at is not None and not NOT_COUNTED_AT.fullmatch(counted_at["word"])
 
 
 def _reading_by_word(
@@ -255,6 +273,9 @@ def _reading_by_word(
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
     counted = counted_shape(found)
+    at = COUNT_BEFORE_AT.match(text, end) if counted else None
+    if at is not None and WORD_COUNT_AT.search(clause + text[start : at.end()]):
+        return "other"  # "Ice 3 @ 8", "Lunch 6 @ 15, deposit paid": the count, its price after "@"
     if (
         counted
         and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause))
