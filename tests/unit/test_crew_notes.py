@@ -528,6 +528,8 @@ MONEY = [
     ("Lunch 6 @ fifteen", "Lunch 6 @ …"),
     ("Snorkels 4 @ 5, wetsuits 10 @ 12", "Snorkels 4 @ …, wetsuits 10 @ …"),
     ("Pax 6 @ 15", "Pax 6 @ …"),
+    ("Lunch <b>6</b> @ 15", "Lunch <b>6</b> @ …"),
+    ("Lunch 6&nbsp;@ 15", "Lunch 6&nbsp;@ …"),
     ("Bait 3 @ 8, meet @ 7:30", "Bait 3 @ …, meet @ 7:30"),
     # and a price after a paid-for thing's named count ("Ice 3 bags 8" showed its 8)
     ("Ice 3 bags 8", "Ice 3 bags …"),

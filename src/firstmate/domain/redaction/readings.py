@@ -273,8 +273,9 @@ def _reading_by_word(
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
     counted = counted_shape(found)
-    at = COUNT_BEFORE_AT.match(text, end) if counted else None
-    if at is not None and WORD_COUNT_AT.search(clause + text[start : at.end()]):
+    plain = sentences.plain  # markup read as spaces ("Lunch <b>6</b> @ 15")
+    at = COUNT_BEFORE_AT.match(plain, end) if counted else None
+    if at is not None and WORD_COUNT_AT.search(clause + plain[start : at.end()]):
         return "other"  # "Ice 3 @ 8", "Lunch 6 @ 15, deposit paid": the count, its price after "@"
     if (
         counted
