@@ -528,6 +528,11 @@ MONEY = [
     ("Lunch 6 @ fifteen", "Lunch 6 @ …"),
     ("Snorkels 4 @ 5, wetsuits 10 @ 12", "Snorkels 4 @ …, wetsuits 10 @ …"),
     ("Pax 6 @ 15", "Pax 6 @ …"),
+    # a 24-hour clock's shape after "@" is a time only at the end of its words, and not after a span of hire
+    ("Boat @ 1500/day", "Boat @ …/day"),
+    ("Skipper @ 1200 a day", "Skipper @ … a day"),
+    ("Full day @ 1800", "Full day @ …"),
+    ("Extra hour @ 1500", "Extra hour @ …"),
     ("Lunch <b>6</b> @ 15", "Lunch <b>6</b> @ …"),
     ("Lunch 6&nbsp;@ 15", "Lunch 6&nbsp;@ …"),
     ("Bait 3 @ 8, meet @ 7:30", "Bait 3 @ …, meet @ 7:30"),

@@ -375,6 +375,8 @@ NOT_COUNTED_AT = re.compile(
     r"|day|night|week|trip|tour|boat|leg|stop|run|round|session|slot|wave|shift|dive|heat|game|race|class|lesson)",
     re.IGNORECASE,
 )
+#: A span of hire before "@": the 24-hour clock's shape after it is a price ("Full day @ 1800", "Extra hour @ 1500").
+HIRED_AT = re.compile(r"\b(?:days?|half[ \t-]?days?|hours?|hrs?|nights?|weeks?|months?)[ \t]*@[ \t]*$", re.IGNORECASE)
 #: What after a figure says it is a time of day ("Lunch 6 @ 7 sharp", "@ 7 pm", "@ 7 o'clock").
 CLOCK_AFTER = re.compile(r"[ \t]*(?:sharp|hrs?|h|local|o'?[ \t]?clock|[ap]\.?m\b\.?)(?!\w)", re.IGNORECASE)
 #: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", "Adults 22

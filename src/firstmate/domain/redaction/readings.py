@@ -38,6 +38,7 @@ from firstmate.domain.redaction.note_words import (
     EACH_FOR,
     FEET,
     FOR_HEADS,
+    HIRED_AT,
     LIST_COMMA,
     LIST_REST,
     NAMED_PAIR_JOINER,
@@ -202,6 +203,8 @@ def _timed(found: re.Match[str], end: int, clause: str, word: str | None, senten
     text, figure = found.string, found["figure"] or ""
     if word == "@" and _priced_each(clause, figure, text, end):
         return False  # "1 kid @ 5", "Lunch 6 @ 15": a price of each
+    if word == "@" and CLOCK_SHAPED.fullmatch(figure) and (HIRED_AT.search(clause) or not CLOCK_ENDS.match(text, end)):
+        return False  # "Full day @ 1800", "Boat @ 1500/day": a price; "back @ 1530" a time
     timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
     # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
     # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
