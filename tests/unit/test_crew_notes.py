@@ -526,9 +526,13 @@ MONEY = [
     ("Lunch 6 @ 15\nDinner 6 @ 25", "Lunch 6 @ …\nDinner 6 @ …"),
     ("Lunch 6 @ 1500, deposit paid", "Lunch 6 @ …, deposit paid"),  # a clock's shape, in a sentence of money
     ("Lunch 6 @ fifteen", "Lunch 6 @ …"),
+    ("Lunch 6 @ £15", "Lunch 6 @ …"),
     ("Snorkels 4 @ 5, wetsuits 10 @ 12", "Snorkels 4 @ …, wetsuits 10 @ …"),
     ("Pax 6 @ 15", "Pax 6 @ …"),
     # a 24-hour clock's shape after "@" is a time only at the end of its words, and not after a span of hire
+    # its review: a figure before "@" and no price was read as a count ("Gift 50 @ the captain" showed its 50)
+    ("Gift 50 @ the captain", "Gift … @ the captain"),
+    ("Adults 85, kids 12 @ the dock", "Adults …, kids … @ the dock"),
     ("Boat @ 1500/day", "Boat @ …/day"),
     ("Skipper @ 1200 a day", "Skipper @ … a day"),
     ("Full day @ 1800", "Full day @ …"),
@@ -841,6 +845,7 @@ HARMLESS = [
     "Lunch 6 @ 7 pm",
     "Slip 6 @ 10",
     "Gate 3 @ 9",
+    "Deck 2 @ 4",
     "Day 2 @ 9",
     "Boat 2 @ 9",
     "Dep 6 @ 7",

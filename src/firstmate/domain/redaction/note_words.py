@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from firstmate.domain.currencies import ISO_4217
-from firstmate.domain.redaction.amounts import CURRENCY, HIDDEN_AMOUNT, MONEY_ALSO, MONEY_ONLY, WORD_CODES
+from firstmate.domain.redaction.amounts import CURRENCY, HIDDEN_AMOUNT, MONEY_ALSO, MONEY_ONLY, SPELLED, WORD_CODES
 
 #: Apps a guest pays with, named beside an amount ("Venmo 200", "Zelle 150", "200 via PayPal", "cash app 40").
 NOTE_APPS = "venmo|zelle|paypal|cashapp"
@@ -364,14 +364,15 @@ COUNTED_AT = re.compile(r"(?:\d+(?:[ \t]*[xX×])?[ \t]+[^\W\d_]+|[xX×][ \t]*\d+
 #: A count after the word of what it counts, then "@" ("Lunch 6 @", "Ice: 3 @"): a whole figure after it prices each,
 #: as after "6 lunches @", unless the word names a place or a time (`NOT_COUNTED_AT`: "Slip 6 @ 10", "Pickup 6 @ 10").
 WORD_COUNT_AT = re.compile(r"(?<![\w.,:])(?P<word>[^\W\d_]+)[ \t]*:?[ \t]*\d{1,3}[ \t]*@[ \t]*$")
-#: "@" after a figure the word of what it counts comes before: the figure is a count ("Ice 3 @ 8", "Lunch 6 @ 15").
-COUNT_BEFORE_AT = re.compile(r"[ \t]*@")
+#: "@" and a price after a figure the word of what it counts comes before: the figure is a count ("Ice 3 @ 8", "Lunch
+#: 6 @ 15", "Lunch 6 @ fifteen", "Lunch 6 @ £15"); not "kids 12 @ the dock".
+COUNT_BEFORE_AT = re.compile(rf"[ \t]*@(?=[ \t]*(?:\d|{re.escape(HIDDEN_AMOUNT)}|{CURRENCY}|(?i:{SPELLED})))")
 #: Words before a count and "@" that make the figure after "@" a time: a place's or a thing's number, or a word of a
 #: time ("Slip 6 @ 10", "Day 2 @ 9", "Boat 2 @ 9", "Pickup 6 @ 10", "Dep 6 @ 7"); a word of heads still counts them
 #: ("Pax 6 @ 15" prices each).
 NOT_COUNTED_AT = re.compile(
     rf"(?!(?:guests|pax|people|persons|passengers|party|group|family|fam)$)(?:{NOTE_LABEL.pattern}"
-    rf"|{NOTE_CLOCK_WORD.pattern}|dep|dept|back|return"
+    rf"|{NOTE_CLOCK_WORD.pattern}|{'|'.join(PLACE_NUMBER_WORDS)}|dep|dept|back|return"
     r"|day|night|week|trip|tour|boat|leg|stop|run|round|session|slot|wave|shift|dive|heat|game|race|class|lesson)",
     re.IGNORECASE,
 )
