@@ -533,6 +533,9 @@ MONEY = [
     # its review: a figure before "@" and no price was read as a count ("Gift 50 @ the captain" showed its 50)
     ("Gift 50 @ the captain", "Gift … @ the captain"),
     ("Adults 85, kids 12 @ the dock", "Adults …, kids … @ the dock"),
+    # and a product's total after a colon, with "@" as with "x" ("Lunch 6 @ 15: 90" showed its 15 as a time)
+    ("Lunch 6 @ 15: 90", "Lunch 6 @ …: …"),
+    ("Lunch 6 @ 15: £90", "Lunch 6 @ …: …"),
     ("Boat @ 1500/day", "Boat @ …/day"),
     ("Skipper @ 1200 a day", "Skipper @ … a day"),
     ("Full day @ 1800", "Full day @ …"),
@@ -846,6 +849,8 @@ HARMLESS = [
     "Slip 6 @ 10",
     "Gate 3 @ 9",
     "Deck 2 @ 4",
+    "Dep @ 15:30",
+    "Pickup @ 10: 2 boats",
     "Day 2 @ 9",
     "Boat 2 @ 9",
     "Dep 6 @ 7",

@@ -261,13 +261,14 @@ QUANTITY_BEFORE = re.compile(
     r"|at[ \t]+(?:least|most)|no[ \t]+more[ \t]+than|~)\.?[ \t:]*$",
     re.IGNORECASE,
 )
-#: A product's second factor, then a colon and its total ("Lunch 6 x 15: 90", "6x12.50: 75", "6 x 15:90"): the factor
+#: A product's second factor, then a colon and its total ("Lunch 6 x 15: 90", "6x12.50: 75", "6 x 15:90", "Lunch 6 @
+#: 15: 90"): the factor
 #: is a figure and the total is money's place, where "Dep 6 x 15:30" is a time (minutes after the colon). Each way the
 #: factor may be written is a lookbehind of its own width.
 TOTAL_AFTER_COLON = (
     "(?:"
     + "|".join(
-        rf"(?<=[xX×]{space}\d{{{digits}}}{cents})"
+        rf"(?<=[xX×@]{space}\d{{{digits}}}{cents})"
         for space in ("", " ")
         for digits in (1, 2, 3)
         for cents in ("", r"[.,]\d", r"[.,]\d\d")
