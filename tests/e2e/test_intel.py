@@ -1039,3 +1039,29 @@ def test_a_missing_token_says_how_to_run_without_that_service(home: Path, tmp_pa
     csv_alone = {**env, "FIRSTMATE_ADS_SOURCE": "csv", "FIRSTMATE_CRM_SOURCE": "none"}
     without = CliRunner().invoke(cli, ["intel", "run", "--org", "demo"], env=csv_alone)
     assert without.exit_code == 0, without.output
+
+
+def test_a_cost_per_lead_risen_past_ten_to_the_26th_still_builds_the_weekly_report(
+    intel_app: App, tmp_path: Path
+) -> None:
+    """A review: figures each in range (a cent of spend for 10^12 leads, then 10^12 of spend for one lead) make
+    a cost per lead 10^26 times the last week's, and the number check's rounding raised InvalidOperation: no
+    report. Now the report is built, and its own figures pass the check."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    for n in range(16):
+        week, last = WEEK - timedelta(weeks=15 - n), n == 15
+        spend, leads = ("1000000000000.00", 1) if last else ("0.01", 10**12)
+        lines.append(f"{week},Harbor tours,Locals,OUTCOME_LEADS,{spend},{10**12},{10**12},{leads},{10**12}")
+    for account in ("1001", "1002"):
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(run.report.pdf)).pages)
+    assert "2 leads at $1,000,000,000,000.00 each" in run.report.text
+    assert "$1,000,000,000,000.00" in pdf and "$1,000,000,000,000.00" in run.report.page_html
+    assert run.report.data["analysis"]["dropped"] == []

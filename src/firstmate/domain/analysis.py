@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from firstmate.domain.intel import Kpi, WeeklyFacts, cash
 from firstmate.domain.reports.format import SYMBOLS
@@ -243,10 +243,14 @@ def _rounded(value: float, places: int) -> set[float]:
     return {round(value, places), float(half_up(value, places))}
 
 
+#: Digits enough for any finite float to two places: `Decimal`'s default 28 raised on a figure of 10^26 or more.
+_EVERY_DIGIT = Context(prec=400)
+
+
 def half_up(value: float, places: int) -> Decimal:
     """`value` as the report's JSON holds it (its repr, which the role reports read), rounded half up:
     as the report prints it, and as a model writing its analysis is given it."""
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, _EVERY_DIGIT)
 
 
 def known_names(facts: WeeklyFacts) -> list[str]:
