@@ -320,6 +320,30 @@ def test_a_card_processors_payout_of_an_invoice_pays_that_invoice_and_is_no_unma
     ]
 
 
+def test_a_payout_naming_a_sale_by_its_line_id_pays_that_sale_and_one_naming_no_sale_is_unmatched() -> None:
+    # the payouts' check gathers only the sales a payout names (by reference or by line id): a review put in
+    # "by reference only" and no test noticed; a sale named by id read "unmatched payout"
+    day = date(2026, 11, 2)
+    sale = RevenueLine(id="sale-881", entity="charter", source="direct", reference="WALK-UP", recorded_on=day,
+                       service_date=day, amount=Decimal(800))  # fmt: skip
+    paid = [Payout.model_validate({"id": f"P{n}", "source": "stripe", "reference": ref, "paid_on": "2026-11-09",
+                                   "amount": Decimal(776)}) for n, ref in ((20, "sale-881"), (21, "sale-881"),
+                                                                           (22, "sale-gone"))]  # fmt: skip
+    snapshot = _snapshot()
+    update = {"revenue": (*snapshot.revenue, sale), "payouts": (*snapshot.payouts, *paid)}
+    rows = accounting_report(snapshot.model_copy(update=update)).sections[3].tables[0].rows
+    assert (
+        "payout above booking",
+        "sale-881",
+        "stripe",
+        "2026-11-02",
+        "$800",
+        "$1,552",
+        "paid more than the sale",
+    ) in rows
+    assert [row[1] for row in rows if row[0] == "unmatched payout" and row[1].startswith("sale")] == ["sale-gone"]
+
+
 def test_report_is_deterministic_and_keys_unique() -> None:
     snapshot = _snapshot()
     shuffled = snapshot.model_copy(
