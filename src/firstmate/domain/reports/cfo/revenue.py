@@ -3,6 +3,7 @@ holds beside them, and a month's figures in whole units that foot alike in the C
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -15,25 +16,24 @@ from firstmate.domain.snapshot import Occupancy, RevenueLine, Snapshot
 ZERO = Decimal(0)
 
 
-#: The last snapshots' revenue lines by service month, each beside the very tuple it was made of (held, so that its
-#: id names no other tuple while it is here): the lenses ask for months of the same lines a dozen times a build.
-_BY_MONTH: dict[int, tuple[tuple[RevenueLine, ...], dict[tuple[int, int], list[RevenueLine]]]] = {}
-_KEPT = 4
+#: Each living snapshot's revenue lines by service month, under the snapshot's id: the lenses ask for months of the
+#: same lines a dozen times a build. An entry goes with its snapshot (weakref.finalize), so a long-running process
+#: keeps no org's lines after its build, and an id is never read for a later snapshot that reuses it.
+_BY_MONTH: dict[int, dict[tuple[int, int], list[RevenueLine]]] = {}
 
 
 def revenue_by_month(snapshot: Snapshot) -> dict[tuple[int, int], list[RevenueLine]]:
     """The snapshot's revenue lines by (year, month) of their service date, each month's in snapshot order: made in
-    one pass the first time a snapshot's lines are asked for, then looked up. Read it, never change it."""
-    lines = snapshot.revenue
-    kept = _BY_MONTH.get(id(lines))
-    if kept is not None and kept[0] is lines:
-        return kept[1]
+    one pass the first time a snapshot's lines are asked for, then looked up while the snapshot lives. Read it,
+    never change it."""
+    kept = _BY_MONTH.get(id(snapshot))
+    if kept is not None:
+        return kept
     index: dict[tuple[int, int], list[RevenueLine]] = {}
-    for line in lines:
+    for line in snapshot.revenue:
         index.setdefault((line.service_date.year, line.service_date.month), []).append(line)
-    for oldest in list(_BY_MONTH)[: max(len(_BY_MONTH) - _KEPT + 1, 0)]:  # list(): one step, whatever thread asks
-        _BY_MONTH.pop(oldest, None)
-    _BY_MONTH[id(lines)] = (lines, index)
+    _BY_MONTH[id(snapshot)] = index
+    weakref.finalize(snapshot, _BY_MONTH.pop, id(snapshot), None)
     return index
 
 
