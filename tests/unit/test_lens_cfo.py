@@ -659,6 +659,22 @@ def test_the_committed_tier_lists_the_work_it_adds() -> None:
     assert card.value == "$1,601" == f"${sum(int(row[3][1:].replace(',', '')) for row in table.rows):,}"
 
 
+def test_a_snapshots_months_are_let_go_with_the_snapshot() -> None:
+    """A long-running process keeps no org's revenue lines after its build: the months the lenses grouped a snapshot's
+    lines into go as the snapshot goes (kept for the last four snapshots, they held a 16x build's peak at 140 MB)."""
+    import gc
+
+    from firstmate.domain.reports.cfo import revenue
+
+    before = len(revenue._BY_MONTH)
+    snapshot = _snapshot().model_copy(update={"revenue": (*_revenue(), _line(49, GULL, date(2026, 11, 6), "700"))})
+    role_text(cfo_report(snapshot))
+    assert len(revenue._BY_MONTH) == before + 1
+    del snapshot
+    gc.collect()
+    assert len(revenue._BY_MONTH) == before
+
+
 def test_each_snapshot_reads_its_own_revenue_though_the_lenses_keep_its_months() -> None:
     # the lenses group a snapshot's lines by month once and keep that (`revenue_by_month`): a report of another
     # snapshot, more than it keeps or one built again in between, still reads its own lines, never another's
