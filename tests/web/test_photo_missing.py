@@ -252,6 +252,22 @@ def test_a_photo_record_the_sweep_cannot_read_is_logged_and_the_album_s_other_ph
     assert [e["key"] for e in logs if e["event"] == "photos.file_missing"] == [gone.key]
 
 
+def test_a_photo_record_that_does_not_read_leaves_the_album_page_showing_the_others(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """Found integrating the review above: a photo record that does not read as a photo (written by hand, or by an
+    older firstmate) answered the trip's page with a server error, every other photo with it. The page shows the
+    album's other photos, and the operator's log names the record."""
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, code, "PNG")
+    [shown] = list_photos(demo_app, target_of(booking))
+    demo_app.store.put(Item(booking_pk("demo", booking.id), "PHOTO#broken", {"id": "broken"}))
+    with capture_logs() as logs:
+        page = client.get(f"/g/{code}")
+    assert page.status_code == 200 and f"/photos/{shown.id}" in page.text
+    assert [e["sk"] for e in logs if e["event"] == "photos.record_unreadable"] == ["PHOTO#broken"]
+
+
 def test_a_photo_shared_as_the_hourly_sweep_looks_at_its_album_is_not_marked_missing(
     client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
 ) -> None:

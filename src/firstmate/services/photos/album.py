@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import structlog
+from pydantic import ValidationError
 
 from firstmate.domain.photos import Photo
 from firstmate.errors import BlobError, BlobNotFound, ConditionFailed, NotFound, StoreError
@@ -21,9 +22,24 @@ PHOTO_LINK_LIFETIME = timedelta(minutes=10)
 
 
 def list_photos(ctx: Context, target: CodeTarget) -> list[Photo]:
-    """The whole album (at most `album_max_photos`), oldest first."""
-    items = all_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#")
-    return sorted((Photo.model_validate(i.data) for i in items), key=lambda p: p.uploaded_at)
+    """The whole album (at most `album_max_photos`), oldest first: a record that does not read as a photo is
+    logged and left out, so the album's other photos still show."""
+    return sorted(readable_photos(ctx, target)[0], key=lambda p: p.uploaded_at)
+
+
+def readable_photos(ctx: Context, target: CodeTarget) -> tuple[list[Photo], int]:
+    """The album's photo records that read as photos, in the store's order, and how many did not. Each one that
+    did not (written by hand, or by an older firstmate) is logged `photos.record_unreadable`: one such record
+    answered the album's page with a server error (until 2026-12-07)."""
+    photos, unreadable = [], 0
+    for item in all_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#"):
+        try:
+            photos.append(Photo.model_validate(item.data))
+        except ValidationError as exc:
+            unreadable += 1
+            log.error("photos.record_unreadable", org=target.org, booking_id=target.booking_id, sk=item.sk,
+                      error=str(exc).splitlines()[0], hint="fix the record, or remove it")  # fmt: skip
+    return photos, unreadable
 
 
 def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[bytes, str]:

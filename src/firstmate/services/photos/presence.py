@@ -7,18 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
-from pydantic import ValidationError
 
 from firstmate.domain.bookings import MAX_TRIP_HOURS
 from firstmate.domain.calendar import CalendarEntry, EntryKind
-from firstmate.domain.photos import Photo
 from firstmate.domain.shared import iso
 from firstmate.errors import BlobError, StoreError
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
-from firstmate.services.paging import all_items, iter_between
-from firstmate.services.photos.album import clear_missing, mark_missing
-from firstmate.services.trips import booking_pk, calendar_pk
+from firstmate.services.paging import iter_between
+from firstmate.services.photos.album import clear_missing, mark_missing, readable_photos
+from firstmate.services.trips import calendar_pk
 
 log = structlog.get_logger(__name__)
 
@@ -83,14 +81,8 @@ def _trip_hours() -> timedelta:
 
 def _look(ctx: Context, target: CodeTarget, found: FilesLooked) -> None:
     """Mark the photos of one album whose file is gone, and clear those whose file is back."""
-    photos = []
-    for item in all_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#"):
-        try:
-            photos.append(Photo.model_validate(item.data))
-        except ValidationError as exc:  # one record written by hand blinded the look at every album (until 2026-12-07)
-            found.unreadable += 1
-            log.error("photos.record_unreadable", org=target.org, booking_id=target.booking_id, sk=item.sk,
-                      error=str(exc).splitlines()[0], hint="fix the record, or remove it")  # fmt: skip
+    photos, unreadable = readable_photos(ctx, target)  # one unreadable blinded the look at every album (until 12-07)
+    found.unreadable += unreadable
     if not photos:
         return
     stored = {blob.key for blob in ctx.blobs.list(f"photos/{target.org}/{target.booking_id}/")}
