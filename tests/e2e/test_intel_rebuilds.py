@@ -43,6 +43,8 @@ def test_a_week_sent_and_then_run_again_by_hand_is_listed_as_sent_once_and_rebui
     rebuilt = f"rebuilt, not sent (the week went out with run {sent['run_id']})"
     assert listed.count(rebuilt) == 2, listed
     assert f"{sent['run_id']} week 2026-11-09 sent to 2 Weekly marketing report" in listed, listed
+    page = _admin_reports_page(app)  # the admin's reports page says it as `intel runs` does
+    assert page.count(rebuilt) == 2 and f"<code>{sent['run_id']}</code></td><td>sent to 2</td>" in page, page
     queued = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:")]
     assert len(queued) == 2, queued  # once to each recipient
 
@@ -116,6 +118,20 @@ def test_a_week_sent_by_a_bare_run_that_fell_back_to_it_is_found_sent_by_the_wee
     listed = intel("runs")
     assert f"rebuilt, not sent (the week went out with run {sent['run_id']})" in listed, listed
     assert sent_already(app, "demo", WEEK - timedelta(weeks=1)) == sent["run_id"]
+
+
+def _admin_reports_page(app: App) -> str:
+    """The admin's reports page (`/admin/reports`) as an admin signed in by their link reads it."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.access import admin_link_token
+    from firstmate.web.app import create_app
+
+    client = TestClient(create_app(app))
+    client.get(f"/admin/enter?t={admin_link_token(app.secret_key, app.clock.now())}")
+    listing = client.get("/admin/reports")
+    assert listing.status_code == 200, listing.text
+    return listing.text
 
 
 def _intel_on(app: App, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:

@@ -18,7 +18,7 @@ from firstmate.errors import BlobNotFound, InvalidInput, NotFound
 from firstmate.rendering import render
 from firstmate.services import report_list
 from firstmate.services.business import list_orgs
-from firstmate.services.intel import list_failures
+from firstmate.services.intel import list_failures, run_said
 from firstmate.services.report_links import open_report_pdf
 from firstmate.services.reports import role_report_file
 from firstmate.web.deps import AdminScope, get_app, require_admin
@@ -53,6 +53,7 @@ def history(app: AppDep, scope: ScopeDep, runs_after: str = "", roles_after: str
     roles, more_roles = report_list.role_reports_page(
         app.store, orgs, after=_place(roles_after, "roles_after", day=True), limit=PAGE_ROWS
     )
+    runs = [{**run, "said": run_said(run)} for run in runs]  # which run sent its week, which rebuilt one sent
     failures = [{"org": org, **f} for org in orgs for f in list_failures(app.store, org)]
     latest = report_list.latest_role_reports(app.store, orgs)
     shown = {(r["org"], r["role"], r["as_of"]) for r in latest}
