@@ -42,7 +42,6 @@ from firstmate.services.bookings import (
     CancelPreview,
     cancel_booking,
     cancellation_preview,
-    cancellation_told,
     find_booking,
     revision_told,
     told_in_words,
@@ -231,20 +230,24 @@ def booking_cancel(
             preview = cancellation_preview(app, org, booking)
             told = told_in_words(app, org, booking, preview.told)
             out.print(Text(f"Would cancel {what}; {_told(told, 'would be')}. Nothing was changed (dry run)."))
-            if preview.finished:  # the real cancel first finishes it: its own count of who is told counts on that
+            if preview.finished or preview.moved:  # the real cancel first finishes it: its count of who is told too
                 out.print(Text.assemble(("  first: ", "yellow"), f"{_finished(app, org, booking, preview)}."))
             for line in preview.lists:  # the crew's waiting lists it withdraws, and what goes in their place
                 out.print(Text.assemble(("  crew: ", "yellow"), f"{line}."), highlight=False)
             return
-        if not yes:  # who would be told, decided as the cancel decides it (not worked out when not asked)
-            told = told_in_words(app, org, booking, cancellation_told(app, org, booking))
+        if not yes:  # who would be told and what is finished first, as the cancel decides it (not when not asked)
+            asked = cancellation_preview(app, org, booking, lists=False)
+            told = told_in_words(app, org, booking, asked.told)
+            first = f"{_finished(app, org, booking, asked)}" if asked.finished or asked.moved else ""
             if not sys.stdin.isatty():
                 raise InvalidInput(
-                    f"nothing was cancelled: cancelling {what}, {_told(told, 'would be')}",
+                    f"nothing was cancelled: cancelling {what}, {_told(told, 'would be')}"
+                    + (f"; first, {first}" if first else ""),
                     hint="add --yes to cancel it without being asked, or --dry-run to see what it would do",
                 )
             said = _told(told, "will be")
-            if not typer.confirm(f"Cancel {what}? {said[0].upper() + said[1:]}.", default=False):
+            first = f"\nFirst, {first}." if first else ""
+            if not typer.confirm(f"Cancel {what}? {said[0].upper() + said[1:]}.{first}", default=False):
                 err.print("Nothing was cancelled.", highlight=False)
                 raise typer.Exit(1)
         outcome = cancel_booking(app, org, booking.id)
@@ -321,9 +324,19 @@ def booking_remove_guest(
 
 
 def _finished(app: App, org: str, booking: Booking, preview: CancelPreview) -> str:
-    """What the cancel first finishes (`CancelPreview.finished`), in words."""
+    """What the cancel first finishes (`CancelPreview.finished` and `moved`), in words."""
+    said = "it finishes the send-out its last change left half done: "
+    if preview.moved:  # as `complete_fanout` does, the guests follow the trip's line before its messages are queued
+        line = load_business(app.store, org)
+        entity = line.entity(preview.line) if line else None
+        named = entity.name if entity else preview.line
+        moved = told_in_words(app, org, booking, preview.moved)
+        said += f"it moves {moved} to {named}'s waiver"
+        said += ", and queues " if preview.finished else ""
+    if not preview.finished:
+        return said
     count, whom = len(preview.finished), told_in_words(app, org, booking, preview.finished)
-    said = f"it finishes the send-out its last change left half done: {plural(count, 'message')} to {whom}"
+    said += f"{plural(count, 'message')} to {whom}"
     if not preview.withdrawn:
         return said
     them = "it" if count == 1 else "all" if preview.withdrawn == count else f"{preview.withdrawn} of them"

@@ -21,7 +21,7 @@ from firstmate.services.crew_freed import not_asked
 from firstmate.services.notifications import booking_messages
 from firstmate.services.outbox import enqueue, outbox_pk, superseded
 from firstmate.services.trips import booking_pk, calendar_pk, calendar_sk, get_event
-from firstmate.services.waiver_lines import follow_line
+from firstmate.services.waiver_lines import follow_line, lines_followed
 
 # the name it logged under as one module: log filters and dashboards know it
 log = structlog.get_logger("firstmate.services.bookings")
@@ -143,6 +143,21 @@ def fanouts_unfinished(ctx: Context, org: str, booking_id: str) -> list[Outgoing
             log.exception("bookings.fanout_unfinished", org=org, booking=booking_id, marker=marker.sk)
     queued = ctx.store.get_many([(outbox_pk(org), m.idempotency_key) for m in messages])
     return [m for m, item in zip(messages, queued, strict=True) if item is None]
+
+
+def lines_unfinished(ctx: Context, org: str, booking_id: str) -> tuple[str, list[str]]:
+    """The business line whose waiver `finish_booking_fanouts` would now move a booking's guests to, and the ids of
+    those guests, of the fan-outs its last change left half done with guests still to follow the trip's line (a
+    marker's `lines`), read only (a dry run says them), as `follow_line` decides it: ("", []) for none."""
+    markers = ctx.store.query(booking_pk(org, booking_id), "FANOUT#r").items
+    if not any(m.data.get("lines") for m in markers):  # of any revision: `complete_fanout` follows each one's
+        return "", []
+    line = org_profile(ctx.store, org).entity(get_booking(ctx.store, org, booking_id).entity)
+    if line is None:
+        return "", []
+    _, puts = lines_followed(ctx.store, org, booking_id, line.waiver, list_guests(ctx.store, org, booking_id), [])
+    moved = [w.item.sk.removeprefix("GUEST#") for w in puts if isinstance(w, Put)]
+    return (line.id, moved) if moved else ("", [])
 
 
 def _marker_messages(ctx: Context, booking: Booking, marker: Item) -> list[OutgoingMessage]:

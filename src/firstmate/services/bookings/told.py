@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from firstmate.domain.bookings import Booking
 from firstmate.domain.reports.format import plural
 from firstmate.ports import Put
-from firstmate.services.bookings.fanout import fanouts_unfinished
+from firstmate.services.bookings.fanout import fanouts_unfinished, lines_unfinished
 from firstmate.services.bookings.intake import cancellation_prepared
 from firstmate.services.bookings.reads import list_guests, org_profile
 from firstmate.services.context import Context
@@ -25,23 +25,33 @@ class CancelPreview:
     tells (`told`: audiences, as `revision_told` reads them once it is done), and the crew's waiting "Crew needed on N
     trips" it withdraws and what goes in their place, in words (`lists`: `lists_in_words`). Before it, the cancel
     finishes the send-out the booking's last change left half done (its process stopped): `finished`, the audiences
-    of the messages that queues, and `withdrawn`, how many of them the cancellation then withdraws while they wait."""
+    of the messages that queues, and `withdrawn`, how many of them the cancellation then withdraws while they wait;
+    `moved`, the guests ("guest:<guest>") it moves to the waiver of the trip's business line `line` (a move to
+    another line's boat that had no room to move them all with it)."""
 
     told: list[str]
     lists: list[str]
     finished: list[str] = field(default_factory=list)
     withdrawn: int = 0
+    line: str = ""
+    moved: list[str] = field(default_factory=list)
 
 
-def cancellation_preview(ctx: Context, org: str, booking: Booking) -> CancelPreview:
+def cancellation_preview(ctx: Context, org: str, booking: Booking, *, lists: bool = True) -> CancelPreview:
     """`CancelPreview` of `booking`: computed by the cancellation's own code (`prepare_change`), its lists followed
     beyond its transaction read as `rest_followed` reads them, the send-out it first finishes as
-    `finish_booking_fanouts` would. Nothing for a booking already cancelled."""
+    `finish_booking_fanouts` would. Without `lists` (a question asked first), the crew's lists are not worked out.
+    Nothing for a booking already cancelled."""
     prepared = cancellation_prepared(ctx, org, booking)
     if prepared is None:
         return CancelPreview([], [])
     unfinished = [m.idempotency_key for m in fanouts_unfinished(ctx, org, booking.id)]
     outdone = outdone_by(prepared.booking, [n.item.sk for n in prepared.notices], placed=prepared.entry.placed)
+    line, moved = lines_unfinished(ctx, org, booking.id)
+    told = [_audience(n.item.sk) for n in prepared.notices]
+    first = [_audience(k) for k in unfinished], sum(map(outdone, unfinished)), line, [f"guest:{g}" for g in moved]
+    if not lists:
+        return CancelPreview(told, [], *first)
     profile = org_profile(ctx.store, org)
     rest = rest_previewed(
         ctx, profile, prepared.booking, prepared.before, prepared.event, prepared.lists_left, prepared.now
@@ -51,8 +61,7 @@ def cancellation_preview(ctx: Context, org: str, booking: Booking) -> CancelPrev
     queued = {w.item.sk for w in followed if isinstance(w, Put)}
     freed = [w for w in freed_previewed(ctx, profile, prepared.before, prepared.event) if isinstance(w, Put)]
     said = lists_in_words(ctx, profile, [*followed, *(w for w in freed if w.item.sk not in queued)])
-    told = [_audience(n.item.sk) for n in prepared.notices]
-    return CancelPreview(told, said, [_audience(k) for k in unfinished], sum(map(outdone, unfinished)))
+    return CancelPreview(told, said, *first)
 
 
 def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:
