@@ -325,6 +325,40 @@ def test_query_prefixes_reads_every_key_under_any_prefix_once_in_order(
         store.query_prefixes("", ["crew-asked:"])
 
 
+@pytest.mark.aws
+def test_on_dynamodb_a_trips_crew_lists_are_read_one_query_each_asked_side_by_side(
+    aws: object, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trip with 8 crew cancelled: DynamoDB's key condition takes one prefix, so their waiting lists are 8 Query
+    calls (no fewer: each list's key names an import no one knows, and one range over them would read the lists of
+    everyone in between). They were asked one after another; they are asked side by side, and each waits here until
+    all 8 are in flight together (asked in turn, the first would wait for the others for ever: the barrier breaks)."""
+    from firstmate.adapters.aws.resources import create_resources
+    from tests.contract.conftest import DynamoFactory
+    from tests.moto_server import REGION, MotoServer
+
+    assert isinstance(aws, MotoServer)
+    monkeypatch.setattr(dynamodb_store, "PREFIX_PAGE", 2)  # pages too: 3 lists a person
+    create_resources(REGION, table="contract", bucket="contract-data", archive_bucket="contract-archive")
+    store = DynamoFactory("contract", aws.url)(clock)
+    assert isinstance(store, dynamodb_store.DynamoStore)
+    crew = [f"crew-asked:deck-{n}:" for n in range(1, 9)]
+    store.transact([Put(_item(f"{prefix}b{n}")) for prefix in crew for n in range(3)])
+    store.put(_item("crew-asked:deck-10:b0"))  # another's, between them: not read
+    asked: list[str] = []
+    together = threading.Barrier(len(crew), timeout=60)
+
+    def side_by_side(params: dict[str, Any], **_: object) -> None:
+        if params.get("ExclusiveStartKey") is None:  # a person's first page
+            asked.append(params["ExpressionAttributeValues"][":prefix"]["S"])
+            together.wait()
+
+    store._db.meta.events.register("before-parameter-build.dynamodb.Query", side_by_side)
+    read = [i.sk for i in store.query_prefixes(PK, list(reversed(crew)))]
+    assert read == [f"{prefix}b{n}" for prefix in sorted(crew) for n in range(3)]
+    assert sorted(asked) == sorted(crew)  # one Query a person (and a second page each)
+
+
 def test_query_between_pages_through_a_range_of_sort_keys_both_ends_included(store: Store, clock: FixedClock) -> None:
     days = ["2026-06-01T23", "2026-06-02", "2026-06-02#a", "2026-06-02#b", "2026-06-03", "2026-06-03#a", "2026-06-04"]
     for sk in days:

@@ -14,6 +14,8 @@ READ_BATCH = 25
 GET_BATCH = 100
 #: Items a page of `query_prefixes` asks for (DynamoDB stops a page at 1 MB too).
 PREFIX_PAGE = 1000
+#: Queries of `query_prefixes` asked side by side (a trip's crew; botocore keeps 10 connections a client).
+PREFIX_THREADS = 8
 
 CONNECT_TIMEOUT_S = 2.0
 READ_TIMEOUT_S = 5.0

@@ -14,6 +14,7 @@ Data is kept as one JSON string, so what is read back is exactly what was writte
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -28,6 +29,7 @@ from firstmate.adapters.store.dynamodb.limits import (
     GET_BATCH,
     MAX_ROUNDS,
     PREFIX_PAGE,
+    PREFIX_THREADS,
     READ_BATCH,
     READ_TIMEOUT_S,
     pause,
@@ -147,15 +149,24 @@ class DynamoStore:
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}))
 
     def query_prefixes(self, pk: str, prefixes: Sequence[str]) -> list[Item]:
+        # a query takes one key condition, one prefix: its lists' keys name an import no one knows (no BatchGetItem),
+        # and one range over them all would read everyone's between; so one query a prefix, asked side by side
+        kept = outer_prefixes(pk, prefixes)
+        if len(kept) <= 1:
+            return [item for prefix in kept for item in self._prefix_items(pk, prefix)]
+        with ThreadPoolExecutor(max_workers=min(PREFIX_THREADS, len(kept))) as pool:
+            found = list(pool.map(lambda prefix: self._prefix_items(pk, prefix), kept))
+        return [item for items in found for item in items]  # the prefixes sorted and apart: in sort-key order
+
+    def _prefix_items(self, pk: str, prefix: str) -> list[Item]:
+        """Every live item under `prefix`, a page of PREFIX_PAGE at a time."""
         found: list[Item] = []
-        for prefix in outer_prefixes(pk, prefixes):  # a query takes one key condition: one a prefix
-            cursor: str | None = None
-            while True:
-                page = self.query(pk, prefix, limit=PREFIX_PAGE, cursor=cursor)
-                found += page.items
-                if (cursor := page.cursor) is None:
-                    break
-        return found  # the prefixes sorted and apart: their items in sort-key order
+        cursor: str | None = None
+        while True:
+            page = self.query(pk, prefix, limit=PREFIX_PAGE, cursor=cursor)
+            found += page.items
+            if (cursor := page.cursor) is None:
+                return found
 
     def query_between(
         self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
