@@ -291,6 +291,56 @@ def test_a_large_groups_follow_up_outlasts_guests_changing_as_it_writes(
     assert not store.query(booking_pk("demo", booking.id), "FANOUT#r").items
 
 
+def test_a_cancels_dry_run_names_the_guests_a_kept_follow_up_still_moves_and_the_cancel_moves_them(
+    two_lines: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group of 120 moved to Tidewater's boat while its guests kept answering: its messages all queued, its
+    follow-up kept for the guests still on Saltwind's signature. A dry run of its cancel names those guests and
+    Tidewater's line, and no message to finish; the cancel then moves just them."""
+    from firstmate.domain import guests as rules
+    from firstmate.domain.guests import NewGuest, SigningForm
+    from firstmate.ports import Put, VersionIs
+    from firstmate.services.bookings import cancel_booking, cancellation_preview, get_booking
+    from firstmate.services.guests import CodeTarget, add_guest, sign_waiver
+
+    body = booking_body(asset="sea-lark", guest_count=120)
+    booking = orchestrate_booking(two_lines, "demo", BookingRequest.model_validate(body)).booking
+    for n in range(119):
+        add_guest(two_lines, CodeTarget("demo", booking.id, "g1"), NewGuest(name=f"Guest Number{n}"))
+    version = rules.waiver_version(demo_profile().entities[0].waiver)
+    for listed in list_guests(two_lines.store, "demo", booking.id):
+        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
+        sign_waiver(two_lines, CodeTarget("demo", booking.id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+    store = two_lines.store
+    transact = store.transact
+    conflicts = [8]
+
+    def a_guest_changes_meanwhile(writes: list[object]) -> object:
+        guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
+        if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
+            conflicts[0] -= 1
+            current = store.get(guests[0].item.pk, guests[0].item.sk)
+            assert current is not None
+            store.put(current)
+        return transact(writes)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "transact", a_guest_changes_meanwhile)
+        orchestrate_booking(two_lines, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
+    left = sorted(g.id for g in list_guests(store, "demo", booking.id) if g.waiver is not None)
+    assert left and store.query(booking_pk("demo", booking.id), "FANOUT#r").items
+
+    preview = cancellation_preview(two_lines, "demo", get_booking(store, "demo", booking.id))
+    assert (preview.line, sorted(preview.moved), preview.finished) == (
+        "tidewater-guests",
+        [f"guest:{g}" for g in left],
+        [],
+    )
+    assert cancel_booking(two_lines, "demo", booking.id).booking.cancelled
+    guests = list_guests(store, "demo", booking.id)
+    assert {(g.status, g.waiver, len(g.earlier)) for g in guests} == {(GuestStatus.ON_HOLD, None, 1)}
+
+
 def test_a_signature_given_as_the_line_gets_a_new_waiver_text_is_not_taken_for_the_new_one(
     demo_app: App, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
