@@ -444,6 +444,31 @@ def test_prices_after_at_and_a_named_count_reach_no_crew_output(demo_app: App) -
     _crew_read_as(demo_app, AT_PRICES_FIFTEENTH, "WEB-NOTES-AT-15", shown, r"(?:@ 15|@ 9|@ 8|bags 7|x 6)(?![\w:.])")
 
 
+#: What the known gaps of crew notes listed as shown in the sixteenth session: a price after "@" shaped as a clock or
+#: with no count or a count in brackets before it, after "at" and a paid-for thing's named count, a counted list's
+#: prices with the count before its kind or apart, and a product's total after an arrow; beside them, times.
+GAPS_SIXTEENTH = (
+    "Lunch 6 @ 12.50\nDinner 6 @ 1230\nDrinks @ 17\nSnacks (6) @ 11\nIce 3 bags at 8\n2 adults 19, 1 kid 3\n"
+    "2 x Adult 18, 1 x Child 4\nAdults 2 16, kids 1 7\nWraps 6 x 13 -> 78\n"
+    "Meet @ 12.30\nback @ 1530\nPickup @ 9\nBrunch 6 @ 7pm\nBack at 8"
+)
+
+
+def test_the_gaps_of_crew_notes_the_sixteenth_session_closed_reach_no_crew_output(demo_app: App) -> None:
+    """The known gaps: crew read the 12.50 of "Lunch 6 @ 12.50" and the 1230 of "Dinner 6 @ 1230" (read as times), the
+    17 of "Drinks @ 17", the 11 of "Snacks (6) @ 11", the 8 of "Ice 3 bags at 8", the prices of "2 adults 19, 1 kid 3",
+    "2 x Adult 18, 1 x Child 4" and "Adults 2 16, kids 1 7", and the factors of "Wraps 6 x 13 -> 78"; on each crew
+    output they read "[amount hidden]", the counts show, and so do the times."""
+    shown = ("Lunch 6 @ [amount hidden]", "Dinner 6 @ [amount hidden]", "Drinks @ [amount hidden]",
+             "Snacks (6) @ [amount hidden]", "Ice 3 bags at [amount hidden]",
+             "2 adults [amount hidden], 1 kid [amount hidden]", "2 x Adult [amount hidden], 1 x Child [amount hidden]",
+             "Adults 2 [amount hidden], kids 1 [amount hidden]",
+             "Wraps [amount hidden] x [amount hidden] -> [amount hidden]", "Meet @ 12.30", "back @ 1530",
+             "Pickup @ 9", "Brunch 6 @ 7pm", "Back at 8")  # fmt: skip
+    leaked = r"@ 12\.50|@ 1230|@ 17|@ 11|bags at 8|adults 19|kid 3|Adult 18|Child 4|Adults 2 16|kids 1 7|x 13|-> 78"
+    _crew_read_as(demo_app, GAPS_SIXTEENTH, "WEB-NOTES-GAPS-16", shown, leaked)
+
+
 def _crew_read_as(demo_app: App, notes: str, external_id: str, shown: tuple[str, ...], leaked: str) -> None:
     """A booking of `notes`: every crew output holds each of `shown` as written and nothing `leaked` matches."""
     booking = book(demo_app, notes=notes, external_id=external_id)

@@ -550,6 +550,38 @@ MONEY = [
     ("Bait 2 dozen 8", "Bait 2 dozen …"),
     ("Parking 2 cars 5", "Parking 2 cars …"),
     ("Ice 3 bags 8, 6 guests", "Ice 3 bags …, 6 guests"),
+    # the sixteenth session: a price after "@" shaped as a clock after a named count read as a time ("Lunch 6 @ 12.50",
+    # "Lunch 6 @ 1230"), and so did one after "@" with no count before it or a count in brackets, one after "at" and a
+    # paid-for thing's named count, and a product's total after an arrow left its factors showing
+    ("Lunch 6 @ 12.50", "Lunch 6 @ …"),
+    ("Lunch 6 @ 1230", "Lunch 6 @ …"),
+    ("Lunch 6 @ 9.30", "Lunch 6 @ …"),
+    ("Lunch 6 @ 12,50", "Lunch 6 @ …"),
+    ("Lunch 6 @12.50", "Lunch 6 @…"),
+    ("Lunch 6 @ 12.50 each", "Lunch 6 @ … each"),
+    ("Lunch @ 15", "Lunch @ …"),
+    ("Lunch @ 12.50", "Lunch @ …"),
+    ("Charter @ 1800", "Charter @ …"),  # a charter's price as often as its time, which the trip's page shows anyway
+    ("Charter @ 1800, 6 guests", "Charter @ …, 6 guests"),
+    ("Drinks @ 6, lunch @ 15", "Drinks @ …, lunch @ …"),
+    ("Adults @ 15, kids @ 5", "Adults @ …, kids @ …"),
+    ("Lunch (6) @ 15", "Lunch (6) @ …"),
+    ("Lunch ( 6 ) @ 15", "Lunch ( 6 ) @ …"),
+    ("Lunch (6) @ 12.50", "Lunch (6) @ …"),
+    ("Lunch (x6) @ 15", "Lunch (x6) @ …"),
+    ("Kayaks (2) @ 9", "Kayaks (2) @ …"),
+    ("Ice 3 bags at 8", "Ice 3 bags at …"),
+    ("Ice 3 bags at 12.50", "Ice 3 bags at …"),
+    ("Bait 2 dozen at 6", "Bait 2 dozen at …"),
+    ("Parking 2 cars at 5", "Parking 2 cars at …"),
+    ("Fuel 20 gallons at 5", "Fuel 20 gallons at …"),
+    ("Lunch 6 x 15 -> 90", "Lunch … x … -> …"),
+    ("Lunch 6 x 15 => 90", "Lunch … x … => …"),
+    ("Lunch 6 x 15 → 90", "Lunch … x … → …"),
+    ("Lunch 6x15->90", "Lunch …x…->…"),
+    ("Lunch 6 x 15 --> 90, deposit paid", "Lunch … x … --> …, deposit paid"),
+    ("Lunch 6 x 25 -> 150", "Lunch 6 x … -> …"),
+    ("Slip 14 x 2 -> 80 total", "Slip 14 x 2 -> … total"),
 ]
 
 HARMLESS = [
@@ -843,7 +875,6 @@ HARMLESS = [
     "Kayaks 2 @ 0900",
     "Lunch 6 @ 7pm",
     "Lunch 6 @ 12:30",
-    "Lunch 6 @ 1230",
     "Lunch 6 @ 7 sharp",
     "Lunch 6 @ 7 pm",
     "Slip 6 @ 10",
@@ -858,6 +889,32 @@ HARMLESS = [
     "Rentals 2 kayaks 1 paddleboard",
     "Ice 3 bags 2 coolers",
     "Ice 3 bags, 6 guests",
+    # the sixteenth session: a time after "@" a word of a time, a place or who is to be there comes before, or written
+    # with ":" or "pm", stays a time ("Lunch 6 @ 1230", kept until then, now reads "Lunch 6 @ [amount hidden]": after
+    # the word of what is counted, a clock's shape is a price as often); so does one after "at" but a paid-for count's
+    "Meet @ 12.30",
+    "Pickup @ 9",
+    "Dinner 6 @ 7pm",
+    "Dinner 6 @ 7:00",
+    "Lunch @ 12:30",
+    "Charter @ 18:00",
+    "Crew @ 7",
+    "Everyone @ 9.30",
+    "Boat ready @ 9",
+    "All aboard @ 9",
+    "High tide @ 1430",
+    "Lunch served @ 12.30",
+    "Pickup at the Hilton @ 9.30",
+    "Arrive marina @ 9.30",
+    "Pickup (6) @ 10",
+    "Full day @ 9",
+    "Back at 8",
+    "Meet at 8",
+    "Ice 3 bags at 8am",
+    "Ice 3 bags at 8:00",
+    "Ice 3 bags, meet at 8",
+    "Ice 3 bags at the dock at 8",
+    "Kayaks 2 x 2 -> 4",
 ]
 
 
@@ -1366,6 +1423,18 @@ COUNTED_PRICE_LISTS = [
     ("Adults x2: 15, kids x1: 5", "Adults x2: …, kids x1: …"),
     ("Adult (2) 15, child (1) 5", "Adult (2) …, child (1) …"),
     ("Adults x2 12\nKids x1 5", "Adults x2 …\nKids x1 …"),
+    # the sixteenth session: so are such lists with the count before the kind, or after it with a space alone
+    ("2 adults 15, 1 kid 5", "2 adults …, 1 kid …"),
+    ("2 x Adult 15, 1 x Child 5", "2 x Adult …, 1 x Child …"),
+    ("Adults 2 15, kids 1 5", "Adults 2 …, kids 1 …"),
+    ("Adults 2 15 kids 1 5", "Adults 2 … kids 1 …"),
+    ("Adults: 2 15, Kids: 1 5", "Adults: 2 …, Kids: 1 …"),
+    ("Adults 2 15, kids 1 5, deposit paid", "Adults 2 …, kids 1 …, deposit paid"),
+    ("2 adults 15\n1 kid 5", "2 adults …\n1 kid …"),
+    ("2A 15, 1C 5", "2A …, 1C …"),
+    ("2 adults 45, 1 kid 5", "2 adults …, 1 kid …"),
+    # and an item's total after an arrow, as after "="
+    ("Adults 2 x 85 -> 170, kids 1 x 5 -> 5", "Adults 2 x … -> …, kids 1 x … -> …"),
 ]
 
 
@@ -1463,6 +1532,15 @@ COUNTED_KEPT = [
     "Berth 4A x 2, 4C x 1",
     "Seats 12A x 1, 12C x 1",
     "Cabins 2A x 2, 2C x 2",
+    # the sixteenth session: a count before or after its kind with a figure apart, alone or beside no other kind of
+    # guest, stays (an age as often), and so do counts of hours
+    "2 adults 15",
+    "Adults 2 15",
+    "2 x Adult 15",
+    "2 adults 15, 1 dog 5",
+    "2 adults 15, 2 kids 5 and 7",
+    "Adults 2 3 hours, kids 1 2 hours",
+    "Kids 2 5,7",
 ]
 
 
@@ -1487,6 +1565,7 @@ LONG_NOTES = [
     "parking 5; Dep 6 x 15:30, lunch 6 x 15: 90, ice 8 bags\n",  # the fifteenth session's shapes
     "Adults x2 15, kids x1 5\n",
     "Lunch 6 @ 15, ice 3 bags 8, back @ 1530\n",
+    "Lunch 6 @ 12.50, lunch (6) @ 15, ice 3 bags at 8, 2 adults 15, 1 kid 5, lunch 6 x 15 -> 90\n",  # the sixteenth's
 ]
 
 

@@ -22,6 +22,7 @@ from firstmate.domain.redaction.note_words import (
     NOTE_MONEY,
     PLACE_BEFORE,
     TOTAL_AFTER_COLON,
+    TOTAL_ARROW,
     WORD_AFTER,
 )
 from firstmate.domain.redaction.sentences import speaks
@@ -68,8 +69,10 @@ _ITEM = re.compile(
     # "2 adults @ 85", "2x adult 85", "2 x Adult (85)", "2 Adults 85": the count before the kind
     rf"|(?<![\w.,])(?P<count_c>{_COUNT})[ \t]*(?:{_TIMES}[ \t]*)?(?P<kind_c>{_KIND}){_BEFORE_FIGURE}"
     rf"(?P<price_c>{_FIGURE}){_ITEM_END}"
-    # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5", "kids 1 = 5": the count after the kind, and a sign of a price
-    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>{_COUNT})[ \t]*(?:[@=]|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
+    # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5", "kids 1 = 5": the count after the kind, and a sign of a price or
+    # a space alone ("Adults 2 15", priced only in a list of two kinds or more)
+    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>{_COUNT})"
+    rf"(?:[ \t]*(?:[@=]|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))|[ \t](?=[ \t]*\d))[ \t]*"
     rf"(?P<price_d>{_FIGURE}){_ITEM_END}"
     # "dog x1 5", "Grown-ups x2 85": another word, its count after an "x", then its figure
     rf"|(?P<kind_e>{_OTHER_KIND})[ \t]*{_TIMES}[ \t]*(?P<count_e>\d{{1,2}})\b{_BEFORE_FIGURE}"
@@ -94,8 +97,9 @@ _AGES_AFTER = re.compile(
 #: An age's unit after a figure, or after the range it starts ("Kids 2x5 yo", "kids x1 5 y/o", "Kids 2 x 5 y.o.", "5 yr
 #: old", "Kids 3x 5-7yo"): the figure is an age.
 _AGE_UNIT = re.compile(r"(?:[ \t]*[-–][ \t]*\d{1,2})?[ \t]*(?:y/o|y\.[ \t]?o|yo|yrs?|years?|y)\b", re.IGNORECASE)
-#: An item's total after its price ("Adults 2 x 85 = 170", "kids 1 x 5: 5", "kids 1x5 (5)"): a price too.
-_TOTAL = re.compile(rf"[ \t]*(?:[=:]|\((?=[ \t]*{_WRITTEN}[ \t]*\)))[ \t]*({_FIGURE}){_ITEM_END}")
+#: An item's total after its price ("Adults 2 x 85 = 170", "kids 1 x 5: 5", "kids 1x5 (5)", "kids 1 x 5 -> 5"): a price
+#: too.
+_TOTAL = re.compile(rf"[ \t]*(?:{TOTAL_ARROW}|[=:]|\((?=[ \t]*{_WRITTEN}[ \t]*\)))[ \t]*({_FIGURE}){_ITEM_END}")
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
 #: full stop, a bullet or a number, "2 adults at 85 each and 1 child at 5 each", "1 x 5 USD", "Kids x1 5 (under 12),").
 _BETWEEN = re.compile(
@@ -135,9 +139,10 @@ class _Item(NamedTuple):
     #: "@" or "at" if its figure follows one ("Adults 2 @ 15", "2 adults at 10"): a price per head, unless its list
     #: names a time so ("2 adults at 10, 1 child at 10.30")
     at: str = ""
-    #: whether its count follows its kind, its figure apart after it ("Adults x2 15", "Adult (2) 15"): in a list of two
-    #: or more, the figures are prices, as one age is not written for a whole kind ("Adults x2 15, kids x1 5")
-    kind_first: bool = False
+    #: whether its figure stands apart after its kind and count, no "x", "@" nor "at" between ("Adults x2 15",
+    #: "Adult (2) 15", "2 adults 15", "2 x Adult 15", "Adults 2 15"): in a list of two or more kinds, the figures are
+    #: prices, as one age is not written for a whole kind ("Adults x2 15, kids x1 5", "2 adults 15, 1 kid 5")
+    apart: bool = False
     kind: str = ""  # the kind of guest it counts, as a word alone ("kid" of "Kids x1 5"), if counted after it
 
 
@@ -166,12 +171,9 @@ def counted_figures(
         # at a small figure, a price per head
         # "Adults x2 15, kids x1 5": two kinds of guest or more counted after their kind; not "Kids x1 5, life jackets
         # x2 4" (an age and a size as often), nor that said twice
-        kinds = len({item.kind for item in told if item.kind_first and not item.other})
+        kinds = len({item.kind for item in told if item.apart and not item.other})
         by_writing = not second and all(
-            (item.figures and _small_pair(text, item.figures))
-            or item.times
-            or item.at
-            or (item.kind_first and kinds > 1)
+            (item.figures and _small_pair(text, item.figures)) or item.times or item.at or (item.apart and kinds > 1)
             for item in told
         )
         by_writing = by_writing and not all(item.other for item in told)  # "Rods 2x4, reels 2x3": sizes as often
@@ -289,21 +291,29 @@ def _item(found: re.Match[str]) -> _Item:
     if found["kind_a"]:
         at = _at(found, "count_a", "price_a")
         kind = found["kind_a"].lower().rstrip("s")
-        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=at, kind_first=True, kind=kind)
+        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=at, apart=True, kind=kind)
     if found["kind_c"]:
         times = bool(re.search(_TIMES, found.string[found.end("kind_c") : found.start("price_c")]))
+        at, kind = _at(found, "kind_c", "price_c"), found["kind_c"].lower().rstrip("s")
         return _Item(
-            "c", found.span("count_c"), found.span("price_c"), None, times=times, at=_at(found, "kind_c", "price_c")
+            "c",
+            found.span("count_c"),
+            found.span("price_c"),
+            None,
+            times=times,
+            at=at,
+            apart=not (times or at),
+            kind=kind,
         )
     if found["kind_d"]:
-        return _Item("d", found.span("count_d"), found.span("price_d"), None, at=_at(found, "count_d", "price_d"))
+        at, kind = _at(found, "count_d", "price_d"), found["kind_d"].lower().rstrip("s")
+        apart = found.string[found.end("count_d") : found.start("price_d")].isspace()  # "Adults 2 15"
+        return _Item("d", found.span("count_d"), found.span("price_d"), None, at=at, apart=apart, kind=kind)
     if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_e"])
         at = _at(found, "count_e", "price_e")
         kind = found["kind_e"].lower().rstrip("s")
-        return _Item(
-            "a", found.span("count_e"), found.span("price_e"), None, other=other, at=at, kind_first=True, kind=kind
-        )
+        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other, at=at, apart=True, kind=kind)
     if found["kind_f"]:  # "littles 1x5": read as "kids 1x5" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_f"])
         return _Item("b", None, None, (found.span("first_f"), found.span("second_f")), other=other)

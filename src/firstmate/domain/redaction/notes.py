@@ -31,6 +31,7 @@ from firstmate.domain.redaction.note_words import (
     RANGE_JOINER,
     SOLD_BY,
     TOTAL_AFTER_COLON,
+    TOTAL_ARROW,
     WORD_AFTER,
     YEAR,
 )
@@ -218,9 +219,10 @@ def _hidden(
     return "".join(shown) + typed[last:]
 
 
-#: What joins two factors ("6 x 15"), and the product to its total ("6 x 15 = 90", "6x15=90", "6 x 15 - 90").
+#: What joins two factors ("6 x 15"), and the product to its total ("6 x 15 = 90", "6x15=90", "6 x 15 - 90", "6 x 15
+#: -> 90").
 _TIMES_JOINER = re.compile(r"[ \t]*[xX×][ \t]*")
-_TOTAL_JOINER = re.compile(r"[ \t]*[-–=:]?[ \t]*")
+_TOTAL_JOINER = re.compile(rf"[ \t]*(?:{TOTAL_ARROW}|[-–=:])?[ \t]*")
 
 
 def _factors(readings: list[tuple[re.Match[str], Reading]], hiding: set[tuple[int, int]]) -> set[tuple[int, int]]:

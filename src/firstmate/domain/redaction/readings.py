@@ -25,6 +25,7 @@ from firstmate.domain.redaction.note_words import (
     ABOARD_PRICED,
     AGE_OF,
     AT_CLOCK_WORD,
+    AT_TIME_WORDS,
     CARRIERS,
     CATCH_LIMIT,
     CLAUSE_BREAK,
@@ -38,6 +39,7 @@ from firstmate.domain.redaction.note_words import (
     EACH_FOR,
     FEET,
     FOR_HEADS,
+    HEADS_AT,
     HIRED_AT,
     LIST_COMMA,
     LIST_REST,
@@ -56,6 +58,7 @@ from firstmate.domain.redaction.note_words import (
     OWN_CURRENCY_AFTER,
     OWN_CURRENCY_BEFORE_COUNT,
     PAID_AFTER,
+    PAID_FOR_COUNTED_AT,
     PAIR_JOINER,
     PERCENT_AFTER,
     PHONE_SHAPED,
@@ -73,8 +76,10 @@ from firstmate.domain.redaction.note_words import (
     SPACED_COLON_BEFORE,
     STREET_AFTER,
     TIME_SHAPED,
+    TIME_WORD_BEFORE_AT,
     TIMES,
     WORD_AFTER,
+    WORD_AT,
     WORD_COUNT_AT,
     ZERO_CLOCK,
 )
@@ -201,10 +206,12 @@ def _timed(found: re.Match[str], end: int, clause: str, word: str | None, senten
     """Whether a figure is a time of day, by the word before it and its shape ("Pickup 10.30", "at 9", "Pickup 0830",
     "Late checkout at 1600"); `end` ends it, or the range it starts."""
     text, figure = found.string, found["figure"] or ""
-    if word == "@" and _priced_each(clause, figure, text, end):
+    if word == "@" and _priced_each(clause, figure, text, found.start(), end):
         return False  # "1 kid @ 5", "Lunch 6 @ 15": a price of each
     if word == "@" and CLOCK_SHAPED.fullmatch(figure) and (HIRED_AT.search(clause) or not CLOCK_ENDS.match(text, end)):
         return False  # "Full day @ 1800", "Boat @ 1500/day": a price; "back @ 1530" a time
+    if word == "at" and PAID_FOR_COUNTED_AT.search(clause) and not CLOCK_AFTER.match(text, end):
+        return False  # "Ice 3 bags at 8": a price of each bag; "Back at 8" a time
     timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
     # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
     # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
@@ -226,17 +233,30 @@ def _timed(found: re.Match[str], end: int, clause: str, word: str | None, senten
     )
 
 
-def _priced_each(clause: str, figure: str, text: str, end: int) -> bool:
-    """Whether the figure after a count and "@" is a price of each: after a count of something ("1 kid @ 5", "2x adults
-    @ 15", "Table 4 x 6 @ 8"), and a whole figure after the word of what it counts and its count ("Lunch 6 @ 15", "Ice 3
-    @ 8"); not one shaped as a clock ("Lunch 6 @ 9.30", "Lunch 6 @ 1230", which `_timed` reads), nor one a word of a
-    time follows ("Lunch 6 @ 7 sharp"), nor after a place or a time ("Slip 6 @ 10", "Pickup 6 @ 10")."""
+def _priced_each(clause: str, figure: str, text: str, start: int, end: int) -> bool:
+    """Whether the figure after "@" is a price of each: after a count of something ("1 kid @ 5", "2x adults @ 15",
+    "Table 4 x 6 @ 8"), any figure after the word of what it counts and its count, shaped as a clock too ("Lunch 6 @
+    15", "Lunch (6) @ 15", "Lunch 6 @ 12.50", "Lunch 6 @ 1230"), or after that word alone ("Lunch @ 15", "Charter @
+    1800"); not one a word of a time follows ("Lunch 6 @ 7 sharp", "@ 7pm"), nor after a place, a time or who is to be
+    there ("Slip 6 @ 10", "Pickup 6 @ 10", "back @ 1530", "Crew @ 7"), nor a clock's shape after a kind of guest and
+    its count ("Adults 2 @ 9.30": the party's time as often). A time with ":" is no figure here ("Lunch 6 @ 12:30")."""
+    if clause.strip(" \t") == "@" and text[:start].rstrip(" \t@").endswith(")"):
+        clause = text[max(0, start - 40) : start].translate(_BRACKETS)  # "Lunch (6) @ 15": the bracket ends a clause
     if COUNTED_AT.search(clause):
         return True
-    if not figure.isdigit() or CLOCK_SHAPED.fullmatch(figure) or CLOCK_AFTER.match(text, end):
+    if CLOCK_AFTER.match(text, end) or TIME_WORD_BEFORE_AT.search(clause):
         return False
     counted_at = WORD_COUNT_AT.search(clause)
-    return counted_at is not None and not NOT_COUNTED_AT.fullmatch(counted_at["word"])
+    if counted_at is not None:
+        if NOT_COUNTED_AT.fullmatch(counted_at["word"]):
+            return False
+        return not HEADS_AT.fullmatch(counted_at["word"]) or (figure.isdigit() and not CLOCK_SHAPED.fullmatch(figure))
+    word_at = WORD_AT.search(clause)
+    return word_at is not None and not AT_TIME_WORDS.fullmatch(word_at["word"])
+
+
+#: Brackets around a count before "@", read as spaces ("Lunch (6) @ 15", "Lunch (x6) @ 15").
+_BRACKETS = str.maketrans("()", "  ")
 
 
 def _reading_by_word(
