@@ -8,6 +8,18 @@ import re
 from typing import Literal
 
 from firstmate.domain.redaction.amounts import MARKUP, WORD_CODES, figure_size, spelled_value
+from firstmate.domain.redaction.at_words import (
+    AT_TIME_WORDS,
+    CLOCK_AFTER,
+    COUNT_BEFORE_AT,
+    COUNTED_AT,
+    HEADS_AT,
+    HIRED_AT,
+    NOT_COUNTED_AT,
+    TIME_WORD_BEFORE_AT,
+    WORD_AT,
+    WORD_COUNT_AT,
+)
 from firstmate.domain.redaction.figures import (
     at_least_20,
     counted,
@@ -25,26 +37,19 @@ from firstmate.domain.redaction.note_words import (
     ABOARD_PRICED,
     AGE_OF,
     AT_CLOCK_WORD,
-    AT_TIME_WORDS,
     CARRIERS,
     CATCH_LIMIT,
     CLAUSE_BREAK,
-    CLOCK_AFTER,
     CLOCK_ENDS,
     CLOCK_SHAPED,
     CLOCK_WORD_AT,
-    COUNT_BEFORE_AT,
-    COUNTED_AT,
     EACH,
     EACH_FOR,
     FEET,
     FOR_HEADS,
-    HEADS_AT,
-    HIRED_AT,
     LIST_COMMA,
     LIST_REST,
     NAMED_PAIR_JOINER,
-    NOT_COUNTED_AT,
     NOTE_APIECE,
     NOTE_CLOCK_WORD,
     NOTE_HEADCOUNT,
@@ -76,11 +81,8 @@ from firstmate.domain.redaction.note_words import (
     SPACED_COLON_BEFORE,
     STREET_AFTER,
     TIME_SHAPED,
-    TIME_WORD_BEFORE_AT,
     TIMES,
     WORD_AFTER,
-    WORD_AT,
-    WORD_COUNT_AT,
     ZERO_CLOCK,
 )
 from firstmate.domain.redaction.sentences import Sentences
