@@ -907,6 +907,7 @@ HARMLESS = [
     "Pickup at the Hilton @ 9.30",
     "Arrive marina @ 9.30",
     "Pickup (6) @ 10",
+    "Crew 6 @ 9.30",
     "Full day @ 9",
     "Back at 8",
     "Meet at 8",

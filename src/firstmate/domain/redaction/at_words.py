@@ -49,9 +49,9 @@ AT_TIME_WORDS = re.compile(
 TIME_WORD_BEFORE_AT = re.compile(
     rf"\b(?:{NOTE_CLOCK_WORD.pattern}|dep|dept|back|return)\b[^\d@]*@[ \t]*$", re.IGNORECASE
 )
-#: A kind of guest or of heads before its count and "@": a clock's shape after them stays a time ("Adults 2 @ 9.30"),
-#: a whole figure is a price ("Adults 2 @ 15").
-HEADS_AT = re.compile(rf"(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)", re.IGNORECASE)
+#: A kind of guest or of heads before its count and "@": a clock's shape after them stays a time ("Adults 2 @ 9.30",
+#: "Crew 6 @ 9.30"), a whole figure is a price ("Adults 2 @ 15"; "Crew 2 @ 9" in doubt).
+HEADS_AT = re.compile(rf"(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?|crew)", re.IGNORECASE)
 #: A span of hire before "@": the 24-hour clock's shape after it is a price ("Full day @ 1800", "Extra hour @ 1500").
 HIRED_AT = re.compile(r"\b(?:days?|half[ \t-]?days?|hours?|hrs?|nights?|weeks?|months?)[ \t]*@[ \t]*$", re.IGNORECASE)
 #: What after a figure says it is a time of day ("Lunch 6 @ 7 sharp", "@ 7 pm", "@ 7 o'clock").
