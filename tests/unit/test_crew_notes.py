@@ -1567,6 +1567,7 @@ LONG_NOTES = [
     "Adults x2 15, kids x1 5\n",
     "Lunch 6 @ 15, ice 3 bags 8, back @ 1530\n",
     "Lunch 6 @ 12.50, lunch (6) @ 15, ice 3 bags at 8, 2 adults 15, 1 kid 5, lunch 6 x 15 -> 90\n",  # the sixteenth's
+    "(6) @ 15 ",  # a bracket before "@" looked for near the figure, not in all the note before it
 ]
 
 

@@ -242,7 +242,7 @@ def _priced_each(clause: str, figure: str, text: str, start: int, end: int) -> b
     1800"); not one a word of a time follows ("Lunch 6 @ 7 sharp", "@ 7pm"), nor after a place, a time or who is to be
     there ("Slip 6 @ 10", "Pickup 6 @ 10", "back @ 1530", "Crew @ 7"), nor a clock's shape after a kind of guest and
     its count ("Adults 2 @ 9.30": the party's time as often). A time with ":" is no figure here ("Lunch 6 @ 12:30")."""
-    if clause.strip(" \t") == "@" and text[:start].rstrip(" \t@").endswith(")"):
+    if clause.strip(" \t") == "@" and text[max(0, start - 40) : start].rstrip(" \t@").endswith(")"):
         clause = text[max(0, start - 40) : start].translate(_BRACKETS)  # "Lunch (6) @ 15": the bracket ends a clause
     if COUNTED_AT.search(clause):
         return True
