@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,11 +99,15 @@ def iso(moment: datetime) -> str:
 
 
 #: The titles before a name, and what may follow a name's comma without being its first name: "Dana Whitcomb, Jr."
-#: is Dana; compared without their dots ("M.D.", "Ph.D."). A degree is a name's form; a generation tells a father
-#: from his son (`names.same_person`).
+#: is Dana; compared without their dots and accents ("M.D.", "Ph.D.", "Señor" is senor). A degree is a name's form;
+#: a generation tells a father from his son (`names.same_person`). The titles an international charter's guests
+#: write, English, French, German and Spanish; not those that are names or initials too ("Lord", "Lady", "Don",
+#: "M."). "Sr." is a title before a name (Señor, Sister) and a generation after it ("Dana Whitcomb, Sr.").
 NAME_TITLES = frozenset(
-    {"dr", "doctor", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "capt", "captain", "rev", "sir", "dame"}
-)
+    {"dr", "doctor", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "capt", "captain", "rev", "reverend",
+     "sir", "dame", "mister", "master", "fr", "father", "herr", "frau", "sr", "sra", "srta", "senor", "senora",
+     "senorita", "monsieur", "mme", "madame", "mlle", "mademoiselle"}
+)  # fmt: skip
 NAME_DEGREES = frozenset({"md", "phd", "esq", "dds", "dmd", "rn", "np", "cpa", "mba", "dvm", "jd"})
 _SUFFIXES = NAME_DEGREES | {"jr", "sr", "ii", "iii", "iv", "v"}
 
@@ -125,9 +130,16 @@ def _untitled(words: list[str]) -> list[str]:
     """`words` without the titles before a name ("Dr. Dana Whitcomb" is greeted Dana, not "Dr."), unless the
     name is a title alone ("Dr." stays)."""
     kept = list(words)
-    while len(kept) > 1 and kept[0].replace(".", "").lower() in NAME_TITLES:
+    while len(kept) > 1 and title_key(kept[0]) in NAME_TITLES:
         kept.pop(0)
     return kept
+
+
+def title_key(word: str) -> str:
+    """`word` as `NAME_TITLES` and `NAME_DEGREES` hold it: lower case, without its dots and accents ("Sr." is sr,
+    "Señor" senor)."""
+    decomposed = unicodedata.normalize("NFKD", word.replace(".", "").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def problem_words(problem: Mapping[str, Any], timezone: str | None = None, *, shown: bool = True) -> str:

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, TypeAdapter
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
 from firstmate.domain.shared import NAME_DEGREES, NAME_TITLES
 
@@ -51,18 +51,33 @@ def same_person(typed: str, listed: str) -> bool:
     on either side: a title before it ("Dr. Dana Whitcomb"), a degree after it ("Dana Whitcomb, M.D."), a note in
     brackets ("Dana Whitcomb (Airbnb)", as a booking channel writes it), present or not. Strict on letters: "Dan
     Whitcomb" is someone else, and so is "Dana Whitcomb Sr." for "Dana Whitcomb Jr." (a generation is no form), and
-    "Mrs. Ana Keel" for "Mr Ana Keel" (`title_clash`). A name listed with another writing of it in brackets ("李小龍
-    (Bruce Lee)") is signed in either writing, or both."""
+    "Mrs. Ana Keel" for "Mr Ana Keel" or "Ana Keel (Mr)" (`title_clash`: a title in brackets is a title). A name
+    listed with another writing of it in brackets ("李小龍 (Bruce Lee)") is signed in either writing, or both."""
     return _likeness(typed, listed) > _NOT_ALIKE
 
 
 def name_to_sign(listed: str) -> str:
     """The name the group lists as a guest is asked to type it: without a booking channel's note in brackets
     ("Dana Whitcomb (Airbnb)" asks for "Dana Whitcomb"), with another writing of it in brackets ("李小龍 (Bruce Lee)"
-    asks for both), its spacing tidied; as listed when that is all it is."""
+    asks for both) and a title in brackets ("Ana Keel (Mr) (Airbnb)" asks for "Ana Keel (Mr)", weighed as "Mr Ana
+    Keel" is), its spacing tidied; as listed when that is all it is. A title is not asked beside a name too short to
+    type ("J (Mr)" asks for "J": the guest signs in their full name, `Guest.signs_as_listed`)."""
     outside, writings = _writings_apart(listed)
-    asked = " ".join([*outside.split(), *(f"({w})" for w in writings)])
-    return asked or " ".join(listed.split())
+    words = [*outside.split(), *(f"({w})" for w in writings)]
+    try:
+        TYPED_NAME.validate_python(" ".join(words))
+    except ValidationError:
+        pass
+    else:
+        words += [f"({note})" for note in _title_notes(listed)]
+    return " ".join(words) or " ".join(listed.split())
+
+
+def only_the_booking_gives(typed: str, listed: str) -> bool:
+    """Whether `typed`, its titles aside, is made only of the words of `listed`, a name the form could not take typed
+    ("李 (VIP)", "J (Airbnb)"): "VIP", "李 VIP" and "J Airbnb" are no full name, but what the booking gives."""
+    words = [word for word in _letters(typed) if word not in NAME_TITLES]
+    return set(words) <= set(_letters(listed))
 
 
 def title_clash(typed: str, listed: str) -> tuple[str, str] | None:
@@ -112,19 +127,58 @@ def _likeness(typed: str, listed: str) -> int:
 
 
 _NOT_ALIKE, _ALIKE_IN_FORM, _AS_LISTED, _AS_ASKED = 0, 1, 2, 3
-#: Titles that say whether one is addressed as a man or as a woman; the others (Mx, Dr, Prof, ...) say neither.
-_ADDRESSED = {"mr": "man", "sir": "man", "mrs": "woman", "ms": "woman", "miss": "woman", "dame": "woman"}
+#: Titles that say whether one is addressed as a man or as a woman, in the languages `NAME_TITLES` holds; the others
+#: say neither: Mx, Dr, Prof, Capt, Rev, and "Sr." and "Fr.", each a man's and a woman's (Señor or Sister; Father or
+#: Frau).
+_ADDRESSED = dict.fromkeys(("mr", "mister", "master", "sir", "father", "herr", "senor", "monsieur"), "man")
+_ADDRESSED |= dict.fromkeys(
+    ("mrs", "ms", "miss", "dame", "frau", "sra", "senora", "srta", "senorita", "mme", "madame", "mlle", "mademoiselle"),
+    "woman",
+)
 
 
 def _titles(name: str) -> list[str]:
-    """The titles leading each of `name`'s comma's parts, as written ("Whitcomb, Mrs. Dana" has "Mrs."); none when
-    its words are all titles (a name that is a title alone, "Dr.", is a name)."""
-    words = [part.split() for part in _spaced(_without_notes(unicodedata.normalize("NFKC", name))).split(",")]
+    """The titles leading each of `name`'s comma's parts, as written ("Whitcomb, Mrs. Dana" has "Mrs."), those of a
+    note in brackets that is titles alone ("Ana Keel (Mrs)", "Ana Keel (Mr & Mrs)"), and those leading another
+    writing of it (`_writings_apart`: "李小龍 (Mr Bruce Lee)" has "Mr"); none when its words are all titles (a
+    name that is a title alone, "Dr.", is a name)."""
+    name = unicodedata.normalize("NFKC", name)
+    words = [part.split() for part in _spaced(_without_notes(name)).split(",")]
     titles: list[str] = []
-    for part in words:
-        titles.extend(itertools.takewhile(lambda word: _plain_word(word) in NAME_TITLES, part))
+    for index, part in enumerate(words):
+        titles.extend(part[: _leading(part, surname=index == 0 < len(words) - 1)])
     named = any(_letters(word) for part in words for word in part if _plain_word(word) not in NAME_TITLES)
-    return titles if named else []
+    if not named:
+        return []
+    for note in _title_notes(name):
+        titles.extend(_spaced(note).split())
+    for writing in _writings_apart(name)[1]:
+        titles.extend(itertools.takewhile(lambda word: _plain_word(word) in NAME_TITLES, _spaced(writing).split()))
+    return titles
+
+
+def _title_notes(name: str) -> list[str]:
+    """The notes in brackets of `name` that are titles alone, a couple's joined too ("Ana Keel (Mr & Mrs)" has "Mr &
+    Mrs"), each as written, its spacing tidied."""
+    notes = (" ".join(_without_notes(note).split()) for note in _inside_notes(name))
+    return [note for note in notes if note and all(_plain_word(w) in NAME_TITLES for w in _spaced(note).split())]
+
+
+def _leading(part: list[str], *, surname: bool = False) -> int:
+    """How many of a comma's part's words lead it as titles: a generation that is a title too ("Sr.", Señor) is one
+    only before a name ("Sr. Juan Pérez"), not as all a part holds ("Dana Whitcomb, Sr." is a father's name); and
+    none of a `surname` written first ("Herr, Kit" is Kit Herr; "Ana Keel, Miss" is a title)."""
+    count = sum(1 for _ in itertools.takewhile(lambda word: _plain_word(word) in NAME_TITLES, part))
+    if count == len(part) and surname:
+        return 0
+    if count == len(part):
+        while count and _plain_word(part[count - 1]) in _GENERATIONS:
+            count -= 1
+    return count
+
+
+#: Titles that are a generation too, after a name.
+_GENERATIONS = frozenset({"sr"})
 
 
 def _writings(listed: str) -> list[str]:
@@ -138,16 +192,20 @@ def _writings(listed: str) -> list[str]:
 def _writings_apart(name: str) -> tuple[str, list[str]]:
     """`name` without its notes in brackets, and each other writing of it that one of them holds: letters of no
     script of the name outside, its title and degree aside ("李小龍 (Bruce Lee)", "Ivan Petrov (Иван Петров)"),
-    not a booking channel's name ("李小龍 (Airbnb)" is a note), a number ("(#4521)") or a title alone ("(Mr)"). A
-    note within it is no part of it."""
+    not a booking channel's name ("李小龍 (Airbnb)" is a note), a number ("(#4521)") or a title alone ("(Mr)"); and
+    of two words or more beside a name too short to type ("李 (Bruce Lee)": "李 (VIP)" and "李 (Trip.com)" are
+    notes, and the guest is asked for their full name). A note within it is no part of it."""
     outside, inside = _without_notes(name), _inside_notes(name)
-    scripts = _scripts(" ".join(w for w in outside.split() if _plain_word(w) not in NAME_TITLES | NAME_DEGREES))
+    own = " ".join(w for w in outside.split() if _plain_word(w) not in NAME_TITLES | NAME_DEGREES)
+    scripts, short = _scripts(own), len("".join(_letters(own))) < 2
     writings = []
     for note in inside:
         writing = " ".join(_without_notes(note).split())
         words = _letters(writing)
         if not scripts or not words or any(c.isdigit() for c in writing) or _CHANNEL_WORDS.intersection(words):
             continue
+        if short and len(writing.split()) < 2:
+            continue  # "李 (VIP)": a one-word note beside a name that is none to sign in
         if all(_plain_word(word) in NAME_TITLES | NAME_DEGREES for word in writing.split()):
             continue  # "李小龍 (Mr)": a title, not a name to sign in
         if scripts.isdisjoint(_scripts(writing)):
@@ -224,10 +282,10 @@ def _bare(name: str) -> str:
     if not _letters(plain):
         return name
     parts = []
-    for part in plain.split(","):
+    written = plain.split(",")
+    for index, part in enumerate(written):
         words = part.split()
-        while words and _plain_word(words[0]) in NAME_TITLES:
-            words.pop(0)
+        words = words[_leading(words, surname=index == 0 < len(written) - 1) :]
         while words and _plain_word(words[-1]) in NAME_DEGREES:
             words.pop()
         parts.append(" ".join(words))

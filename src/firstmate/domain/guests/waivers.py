@@ -9,7 +9,12 @@ from datetime import datetime
 
 from firstmate.domain.guests.forms import SigningForm
 from firstmate.domain.guests.guest import Guest, GuestStatus, SetAside, WaiverSignature
-from firstmate.domain.guests.names import names_another, same_person, title_clash
+from firstmate.domain.guests.names import (
+    names_another,
+    only_the_booking_gives,
+    same_person,
+    title_clash,
+)
 
 
 def waiver_version(text: str) -> str:
@@ -78,6 +83,9 @@ def _name_problem(guest: Guest, typed: str, others: Sequence[str]) -> str | None
     if not guest.signs_as_listed:  # a lead listed "J" signs in any full name, but not in another guest's
         if any(same_person(typed, other) for other in others):
             return "that is the name of another guest of your group: type your own full name"
+        if only_the_booking_gives(typed, guest.name):  # "VIP" for "李 (VIP)": a note, not a name
+            whose = "the guest under 18's" if guest.minor else "your own"
+            return f"type {whose} full name: the booking gives only {' '.join(guest.name.split())}"
         return None
     listed = guest.name_to_sign  # without a channel's note: the name typed plain signs
     clash = title_clash(typed, guest.name)
