@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.guests import Guest
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
@@ -82,9 +84,10 @@ def test_a_lead_the_channel_gave_by_first_name_signs_in_the_name_the_page_asks_f
         assert dana.waiver is not None and dana.waiver.typed_name == "Dana"
 
 
-def _group(demo_app: App, client: TestClient, lead: str, *names: str) -> tuple[str, dict[str, str]]:
-    """A booking of `lead`, the lead adding `names` on their page: its id, and each guest's page code by name."""
-    body = booking_body(guest_count=1 + len(names), lead_guest={"name": lead, "email": "lead@example.com"})
+def _group(demo_app: App, client: TestClient, lead: str, *names: str, room: int = 0) -> tuple[str, dict[str, str]]:
+    """A booking of `lead`, the lead adding `names` on their page (`room` places left): its id, and each guest's page
+    code by name."""
+    body = booking_body(guest_count=1 + len(names) + room, lead_guest={"name": lead, "email": "lead@example.com"})
     booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
     for name in names:
         added = client.post(f"/g/{booking.guest_code}/guests", data={"name": name}, follow_redirects=False)
@@ -226,3 +229,31 @@ def test_a_lead_the_booking_gives_one_character_and_a_note_is_asked_for_a_full_n
         assert _typed(demo_app, booking_id) == {}
         assert _sign(client, code, "Li Wei") == (303, "")
         assert _typed(demo_app, booking_id) == {"李 (VIP)": "Li Wei"}
+
+
+def test_a_guest_added_as_another_signs_in_a_name_both_answer_to_is_weighed(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/reliability.md, "Known gaps" until 2026-12-07: the signing read the group, then wrote. The doctor's
+    "Dana Whitcomb" typed as the lead added a "Dana Whitcomb" signed the doctor's waiver in a name two guests answer
+    to. The signature is written on the booking as read before the group: the add moves it, and the signing reads the
+    group again and refuses the name."""
+    from firstmate.domain import guests as rules
+    from firstmate.domain.guests import NewGuest
+    from firstmate.services.guests import CodeTarget, add_guest
+
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "Robin Sample", "Dr. Dana Whitcomb", room=1)
+        signing, added = rules.sign, []
+
+        def added_meanwhile(*args: object, **kwargs: object) -> Guest:
+            if not added:  # the lead adds their parent between the signing's read of the group and its write
+                added.append(add_guest(demo_app, CodeTarget("demo", booking_id, "g1"), NewGuest(name="Dana Whitcomb")))
+            return signing(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(rules, "sign", added_meanwhile)
+        told = "another guest of your group goes by that name too: type yours exactly as the group lists it: "
+        assert _sign(client, codes["Dr. Dana Whitcomb"], "Dana Whitcomb") == (422, told + "Dr. Dana Whitcomb")
+        assert added and _typed(demo_app, booking_id) == {}
+        assert _sign(client, codes["Dr. Dana Whitcomb"], "Dr. Dana Whitcomb") == (303, "")
+        assert _typed(demo_app, booking_id) == {"Dr. Dana Whitcomb": "Dr. Dana Whitcomb"}

@@ -198,10 +198,18 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
     now = ctx.clock.now()
     refuse_once_over(booking, now)
     version = rules.waiver_version(entity.waiver)
+    pk = booking_pk(target.org, target.booking_id)
+    read: dict[str, Item] = {}
 
     def signed(guest: Guest) -> Guest:
         if guest.waiver is not None:
             return guest  # signing twice keeps the first signature
+        # the booking before the group: a guest added writes it (`add_guest`), so one added as this guest signs
+        # fails the signature's write on its version, and the group is read again with them
+        booking_item = ctx.store.get(pk, "BOOKING")
+        if booking_item is None:
+            raise NotFound("no trip has that code")
+        read["booking"] = booking_item
         try:
             # the rest of the group, read on each attempt: a name two guests answer to signs for neither
             group = list_guests(ctx.store, target.org, target.booking_id)
@@ -213,12 +221,13 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
             raise InvalidInput(str(exc)) from None
 
     def still_on_the_line(_: Guest) -> list[Write]:
-        """The booking as read, written again: should the trip move to another line's boat as the guest signs, the
-        signature (of the old line's text) is not recorded after the move took the others' off. The same for the
+        """The booking as read before the group, written again: should the trip move to another line's boat as the
+        guest signs, the signature (of the old line's text) is not recorded after the move took the others' off; nor
+        should a guest be added, whose name the name typed may be too (`rules.sign`'s `others`). The same for the
         line's text, checked as read: an `org import` saving new words as the guest signs asks the signed guests
         for them (`waiver_texts`), and a signature of the old words recorded after it would let its guest board."""
-        item = ctx.store.get(booking_pk(target.org, target.booking_id), "BOOKING")
-        if item is None or Booking.model_validate(item.data, context=STORED).entity != entity.id:
+        item = read["booking"]  # as read before the group (`signed`)
+        if Booking.model_validate(item.data, context=STORED).entity != entity.id:
             raise Conflict(
                 "the trip moved to another boat as you signed, and its waiver is another text",
                 hint="read it on your page again and sign it",
