@@ -5,13 +5,15 @@ DynamoDB. Rows stored before refunds were listed by the sale they name are check
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from firstmate.bootstrap import App
 from firstmate.domain.datafiles import RawRow
 from firstmate.errors import DataRejected
 from firstmate.jobs.sweeps import sweep_expired
-from firstmate.ports import Delete, Item, Store
+from firstmate.ports import Delete, Item, Put, Store
 from firstmate.services.data import check_data, data_pk, data_rows, delete_row, import_data, save_row
 from firstmate.services.data_refs import is_listed, refs_pk
 from firstmate.services.paging import all_items
@@ -27,7 +29,7 @@ INVOICE = {"entity": "keel-advisory", "client": "Example Marine", "issued": DAY,
 def _as_before_the_listing(store: Store, org: str = "demo") -> None:
     """`org` as an earlier firstmate left it: its revenue lines stored, none listed by the sale they name, and no
     record that they are (an org created now is recorded listed as it is created)."""
-    store.transact([Delete(*upgrade_key("data-refs", org))])
+    store.transact([Delete(*upgrade_key("data-refs", org)), Delete(*upgrade_key("data-refs-at", org))])
     listings = [Delete(item.pk, item.sk) for item in all_items(store, refs_pk(org))]
     for start in range(0, len(listings), 50):
         store.transact(listings[start : start + 50])
@@ -223,3 +225,80 @@ def test_an_org_created_as_large_as_an_org_may_be_is_created_and_listed_by_its_f
     save_row(app.store, "demo", "revenue", {**SALE, "id": "S-1", "reference": "BK-1"}, clock=app.clock)
     delete_row(app.store, "demo", "revenue", "S-1")
     assert is_listed(app.store, "demo")
+
+
+def _older_lines(store: Store, count: int) -> None:
+    """`count` revenue lines as an earlier firstmate stored them (the rows alone): sales, and every tenth line a
+    refund of the sale before it."""
+    writes = []
+    for n in range(1, count + 1):
+        refund = n % 10 == 0
+        row = {**SALE, "id": f"O-{n:04d}", "source": "direct", "deposit": False, "amount": "-900.00" if refund
+               else "900.00", "reference": f"OB-{n - 1 if refund else n:04d}"}  # fmt: skip
+        writes.append(Put(Item(data_pk("demo"), f"revenue#{row['id']}", row)))
+    for start in range(0, len(writes), 100):
+        store.transact(writes[start : start + 100])
+
+
+def _unlisted_reads(app: App, scale: int) -> dict[str, int]:
+    """The items each save or removal reads in an org an earlier firstmate left with 1,200 revenue lines more than
+    `scale` times a small business's history, none listed by sale (more than a save lists), each save made in that
+    state."""
+    _business(app, scale, swept=False)
+    _older_lines(app.store, 1200)
+    store = RecordingStore(app.store)
+    read: dict[str, int] = {}
+
+    def save(what: str, step: Callable[[Store], object]) -> None:
+        _as_before_the_listing(app.store)
+        store.read.clear()
+        step(store)  # type: ignore[arg-type]
+        read[what] = len(store.read)
+
+    def refused(store: Store) -> None:
+        with pytest.raises(DataRejected) as kept:
+            delete_row(store, "demo", "revenue", "S-00001")  # F-00000 refunds it
+        assert [(e.where, e.problem) for e in kept.value.errors] == [
+            ("revenue row F-00000", "this refund names 'BK-00001', which would then be no sale: change or remove "
+             "the refund first")
+        ]  # fmt: skip
+
+    invoice = {**INVOICE, "id": "INV-00003", "amount": str(4300 + scale)}
+    save("invoice edited", lambda s: save_row(s, "demo", "invoices", invoice, clock=app.clock, replacing="INV-00003"))
+    save("sale nobody refunds removed", lambda s: delete_row(s, "demo", "revenue", "S-00020"))
+    refund = {**SALE, "id": f"F-NEW{scale}", "amount": "-10", "reference": "invoice-INV-00003"}
+    save("refund of an invoice added", lambda s: save_row(s, "demo", "revenue", refund, clock=app.clock))
+    save("sale a refund names kept", refused)
+    save("older sale a refund names kept", lambda s: _refused_older(s, app))
+    older = {**SALE, "id": f"F-OLD{scale}", "amount": "-10", "reference": "OB-1151"}  # O-1151's: not yet listed
+    save("refund of an older sale added", lambda s: save_row(s, "demo", "revenue", older, clock=app.clock))
+    return read
+
+
+def _refused_older(store: Store, app: App) -> None:
+    """O-1199, among the lines a save does not list, is refunded by O-1200; and a refund naming no sale, old or new,
+    is refused."""
+    with pytest.raises(DataRejected) as kept:
+        delete_row(store, "demo", "revenue", "O-1199")
+    assert [e.where for e in kept.value.errors] == ["revenue row O-1200"]
+    with pytest.raises(DataRejected) as nothing:
+        save_row(
+            store, "demo", "revenue", {**SALE, "id": "F-X", "amount": "-5", "reference": "OB-9999"}, clock=app.clock
+        )
+    assert "no sale has that reference or id" in nothing.value.errors[0].problem
+
+
+def test_a_save_in_an_org_of_more_unlisted_lines_than_a_save_lists_reads_those_lines_not_every_row(
+    demo_app: App,
+) -> None:
+    """A review: in an upgraded org of more older revenue lines than a save lists (1,000), each save listed 1,000 and
+    then read every row and booking of the org to check its refunds (and its 1,000 lines again). It reads the lines
+    not yet listed, each once, only when what the list names and the rows keyed by the reference do not settle it:
+    an invoice corrected or a refund of an invoice reads as much with 16 times the invoices and bookings, a sale
+    removed only the more unlisted lines; and refuses as it did."""
+    small = _unlisted_reads(demo_app, 1)
+    large = _unlisted_reads(demo_app, 16)
+    more = {what: large[what] - small[what] for what in small}
+    assert more == {"invoice edited": 0, "sale nobody refunds removed": 35 * 15, "refund of an invoice added": 0,
+                    "sale a refund names kept": 35 * 15, "older sale a refund names kept": 2 * 35 * 15,
+                    "refund of an older sale added": 35 * 15}  # fmt: skip

@@ -30,7 +30,7 @@ from firstmate.domain.snapshot import Finance, RevenueLine, Row
 from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Clock, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
-from firstmate.services.data_refs import SAVE_LISTS, listed, ref_writes, refunds_left, sale_named
+from firstmate.services.data_refs import SAVE_LISTS, ref_writes, refunds_left, sale_named, unlisted_after
 from firstmate.services.data_refs import data_pk as data_pk
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, intake_pk
@@ -149,17 +149,21 @@ class _StoredSales:
     """The sales a refund may name beyond the rows being checked: stored revenue lines and invoices
     (an admin's edit checks one row), and firstmate's bookings (by external id or `booking-<id>`, as
     the reports hold them). Read once, when a refund first needs it; for an edit, once the org's revenue lines
-    are listed by reference (`data_refs`, listed by the first saves), only the rows and bookings that answer to it."""
+    are listed by reference (`data_refs`, listed by the first saves), only the rows and bookings that answer to it, and
+    the lines not yet listed when those do not."""
 
     store: Store
     org: str
     replaced: frozenset[str] = frozenset()  # kinds whose stored rows the checked files replace
     _keys: set[str] | None = None
+    _unlisted: tuple[str | None] | None = None  # for an edit: where the lines not yet listed begin, once listed
 
     def has(self, reference: str) -> bool:
         """Whether a stored sale has this reference or id."""
-        if not self.replaced and listed(self.store, self.org):
-            return sale_named(self.store, self.org, reference)
+        if not self.replaced:
+            if self._unlisted is None:
+                self._unlisted = (unlisted_after(self.store, self.org),)
+            return sale_named(self.store, self.org, reference, unlisted=self._unlisted[0])
         if self._keys is None:
             stored = load_data(self.store, self.org)
             kept = {kind: [] if kind in self.replaced else rows for kind, rows in stored.items()}
@@ -178,21 +182,15 @@ def _sales_of(store: Store, org: str, rows: dict[str, list[BaseModel]]) -> set[s
 
 
 def _refunds_left_without_sale(
-    store: Store, org: str, kind: str, removed: str | None, added: BaseModel | None = None, *, lists: int = SAVE_LISTS
+    store: Store, org: str, kind: str, removed: str, added: BaseModel | None = None, *, lists: int = SAVE_LISTS
 ) -> list[RowError]:
     """The stored refunds that would name no sale once the `kind` row keyed `removed` is gone (and
     `added` is stored): an admin's edit or removal of a sale left its refund undoing nothing. `lists`: the most
-    older revenue lines it lists first (`listed`)."""
+    older revenue lines it lists first (`unlisted_after`); those still not listed are read when the check needs."""
     if kind not in ("revenue", "invoices"):
         return []
     why = "which would then be no sale: change or remove the refund first"
-    if removed is not None and listed(store, org, most=lists):  # the row, what answers to it, the refunds naming it
-        return refunds_left(store, org, kind, removed, added, why)
-    spec = BY_KIND[kind]
-    stored = load_data(store, org)
-    rows = {k: list(v) for k, v in stored.items()}
-    rows[kind] = [row for row in rows[kind] if spec.key(row) != removed] + ([added] if added is not None else [])
-    return _orphans(store, org, stored, rows, why)
+    return refunds_left(store, org, kind, removed, added, why, unlisted=unlisted_after(store, org, most=lists))
 
 
 def _orphans(

@@ -8,10 +8,11 @@ the sale it names, a sale under the reference it is sold by. An admin's save or 
 invoice then reads the refunds naming what it takes away and whether another row or a booking still answers to
 it (`refunds_left`), and a refund's save whether its sale is there (`sale_named`), where both read every row of
 the org and every booking's anchor. Lines stored before they were listed are listed by `list_refunds`, a page at
-a time from where it last stopped, by an admin's first saves (`listed`: up to SAVE_LISTS a save) and by the hourly
-`sweep` job (`list_refunds_pending`), once per org; until an org's are, a save reads every row, as it did. An org
-created now has none (`services.upgrades.created_writes`). What the list says is a hint: each line it names is
-read, and counted only as it is now.
+a time from where it last stopped, by an admin's first saves (`unlisted_after`: up to SAVE_LISTS a save) and by
+the hourly `sweep` job (`list_refunds_pending`), once per org; until an org's are, a check the list leaves open
+reads the lines after where the listing stopped, each once, and no other row. An org created now has none
+(`services.upgrades.created_writes`). What the list says is a hint: each line it names is read, and counted only
+as it is now.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED
 from firstmate.domain.snapshot import RevenueLine
 from firstmate.ports import Delete, Item, Put, Store, Write
-from firstmate.services.paging import iter_items
+from firstmate.services.paging import iter_between, iter_items
 from firstmate.services.trips import booking_pk, intake_pk
 from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_key, upgrade_pending
 
@@ -97,34 +98,57 @@ def is_listed(store: Store, org: str) -> bool:
     return is_upgraded(store, _UPGRADE, org)
 
 
-def sale_named(store: Store, org: str, reference: str, *, leaving: tuple[str, str] | None = None) -> bool:
+def sale_named(
+    store: Store, org: str, reference: str, *, leaving: tuple[str, str] | None = None, unlisted: str | None = None
+) -> bool:
     """Whether a stored sale answers to `reference`, as a refund names it: a revenue line by its id (or a sale by
     its reference), an invoice by its id or `invoice-<id>`, a firstmate booking by its channel's id or
-    `booking-<id>`. `leaving`: the row (kind, key) being removed or replaced, left out."""
-    return _named_by_row(store, org, reference, leaving, _lines_naming(store, org, reference)[0]) or _booking_named(
-        store, org, reference
-    )
+    `booking-<id>`. `leaving`: the row (kind, key) being removed or replaced, left out. `unlisted`: where the org's
+    lines not yet listed begin (`unlisted_after`), read only when nothing else answers."""
+    sales = _lines_naming(store, org, reference)[0]
+    if _named_by_row(store, org, reference, leaving, sales) or _booking_named(store, org, reference):
+        return True
+    older = _naming(_unlisted_lines(store, org, unlisted), reference)[0] if unlisted is not None else []
+    return any(leaving != ("revenue", sale.id) for sale in older)
 
 
 def refunds_left(
-    store: Store, org: str, kind: str, removed: str, added: BaseModel | None, why: str
-) -> list[RowError]:  # fmt: skip
+    store: Store, org: str, kind: str, removed: str, added: BaseModel | None, why: str, *, unlisted: str | None = None
+) -> list[RowError]:
     """The refunds that would name no sale once the `kind` row keyed `removed` is gone and `added` stored: those
-    naming what it answered to and `added` does not, which no other stored row or booking answers to."""
+    naming what it answered to and `added` does not, which no other stored row or booking answers to. `unlisted`:
+    where the org's lines not yet listed begin (`unlisted_after`): they are read, once, only for a reference that
+    the list, the rows keyed by it and the bookings leave unanswered."""
     before = stored_row(kind, store.get(data_pk(org), f"{kind}#{removed}"))
     if before is None:
         return []
     lost = sale_keys([before]) - sale_keys([] if added is None else [added])
     stored: dict[str, RevenueLine] = {}
     alone: list[RevenueLine] = []
+    older: list[RevenueLine] | None = None
     for reference in sorted(lost):
         sales, refunds = _lines_naming(store, org, reference)
+        answered: bool | None = None
+        if unlisted is not None:  # settled by the cheap reads first: the older lines are many
+            answered = _named_by_row(store, org, reference, (kind, removed), sales) or _booking_named(
+                store, org, reference
+            )
+            if answered:
+                continue
+            older = _unlisted_lines(store, org, unlisted) if older is None else older
+            more_sales, more_refunds = _naming(older, reference)
+            answered = any(("revenue", sale.id) != (kind, removed) for sale in more_sales)
+            refunds = list({r.id: r for r in [*refunds, *more_refunds]}.values())
         if kind == "revenue":
             refunds = [r for r in refunds if r.id != removed]
         itself = isinstance(added, RevenueLine) and added.amount < 0 and added.reference.strip() == reference
         if not refunds and not itself:
             continue
-        if _named_by_row(store, org, reference, (kind, removed), sales) or _booking_named(store, org, reference):
+        if answered is None:
+            answered = _named_by_row(store, org, reference, (kind, removed), sales) or _booking_named(
+                store, org, reference
+            )
+        if answered:
             continue
         stored |= {r.id: r for r in refunds}
         if itself and isinstance(added, RevenueLine):
@@ -134,12 +158,24 @@ def refunds_left(
 
 
 def _lines_naming(store: Store, org: str, reference: str) -> tuple[list[RevenueLine], list[RevenueLine]]:
-    """The stored sales sold by `reference`, and the stored refunds naming it, each read as it is now."""
+    """The stored sales sold by `reference`, and the stored refunds naming it, as listed, each read as it is now."""
     listed = list(iter_items(store, refs_pk(org), f"{_hashed(reference)}#"))
     found = store.get_many([(data_pk(org), f"revenue#{item.sk.partition('#')[2]}") for item in listed])
-    lines = [row for row in (stored_row("revenue", item) for item in found) if isinstance(row, RevenueLine)]
+    return _naming([row for row in (stored_row("revenue", item) for item in found) if isinstance(row, RevenueLine)],
+                   reference)  # fmt: skip
+
+
+def _naming(lines: Sequence[RevenueLine], reference: str) -> tuple[list[RevenueLine], list[RevenueLine]]:
+    """Of `lines`, the sales sold by `reference` and the refunds naming it."""
     sales = [line for line in lines if line.amount >= 0 and line.reference == reference]
     return sales, [line for line in lines if line.amount < 0 and line.reference.strip() == reference]
+
+
+def _unlisted_lines(store: Store, org: str, after: str) -> list[RevenueLine]:
+    """`org`'s revenue lines stored after `after` (the listing's cursor): those it may not have listed yet."""
+    items = iter_between(store, data_pk(org), after, f"revenue#{_TOP}", page_size=500)
+    rows = (stored_row("revenue", item) for item in items if item.sk != after)
+    return [row for row in rows if isinstance(row, RevenueLine)]
 
 
 def _named_by_row(
@@ -186,9 +222,15 @@ def _sources(store: Store, org: str) -> list[str]:
 
 def listed(store: Store, org: str, *, most: int = SAVE_LISTS) -> bool:
     """Whether every revenue line of `org` is listed, listing up to `most` of its older ones first when they are
-    not (an admin's save does it: a new or small org is then listed by its first save, a large one a batch a save,
-    going on from where the last listing stopped). Until it is, a check reads every row, as it did."""
-    return is_listed(store, org) or list_refunds(store, org, most=most)[1]
+    not (`unlisted_after`)."""
+    return unlisted_after(store, org, most=most) is None
+
+
+def unlisted_after(store: Store, org: str, *, most: int = SAVE_LISTS) -> str | None:
+    """Where `org`'s revenue lines not yet listed begin (those stored after this sort key may not be), None when
+    every one is; listing up to `most` of its older ones first (an admin's save does it: a new or small org is then
+    listed by its first save, a large one a batch a save, going on from where the last listing stopped)."""
+    return None if is_listed(store, org) else _listing(store, org, most)[1]
 
 
 def list_refunds(store: Store, org: str, *, most: int | None = None) -> tuple[int, bool]:
@@ -196,11 +238,17 @@ def list_refunds(store: Store, org: str, *, most: int | None = None) -> tuple[in
     listed (kept under `SYSTEM#UPGRADES`, `data-refs-at#<org>`): each call reads only lines no call went through.
     Returns how many lines it went through, and whether every one is done (False when `most` were first: call
     again). Idempotent."""
+    seen, after = _listing(store, org, most)
+    return seen, after is None
+
+
+def _listing(store: Store, org: str, most: int | None) -> tuple[int, str | None]:
+    """`list_refunds`, saying where the lines it did not list begin (None: every one is listed)."""
     cursor = upgrade_key(_AT, org)
     kept = store.get(*cursor)
     # from the last line listed (read again, and passed over) to the partition's last revenue line
     start = str(kept.data["after"]) if kept is not None else "revenue#"
-    seen, page_cursor = 0, None
+    seen, page_cursor, reached = 0, None, start
     while most is None or seen < most:
         room = _PAGE if most is None else min(_PAGE, most - seen)
         again = kept is not None and page_cursor is None
@@ -214,14 +262,14 @@ def list_refunds(store: Store, org: str, *, most: int | None = None) -> tuple[in
                 store.transact(missing[first : first + _WRITES])
             # then how far they reach: a listing stopped before this goes on from the page's first line again
             store.put(Item(*cursor, {"org": org, "after": lines[-1].sk}))
-            seen += len(lines)
+            seen, reached = seen + len(lines), lines[-1].sk
         if page.cursor is None:
             mark_upgraded(store, _UPGRADE, org)
             if kept is not None or seen:
                 store.transact([Delete(*cursor)])  # done: the record says so, and no listing reads it again
-            return seen, True
+            return seen, None
         page_cursor = page.cursor
-    return seen, False
+    return seen, reached
 
 
 def list_refunds_pending(store: Store, orgs: Sequence[str], *, most: int = 5000) -> str:
