@@ -125,3 +125,35 @@ def test_a_refund_corrected_in_an_org_larger_than_a_save_lists_lists_a_save_s_wo
         save_row(store, ORG, "revenue", {**LINE, "id": "L-0009", "reference": "BK-X"}, clock=clock, replacing="L-0009")
     assert [e.where for e in refused.value.errors] == ["revenue row L-0010"]
     store.close()
+
+
+@pytest.fixture(params=[pytest.param("dynamodb", marks=pytest.mark.aws)])
+def dynamodb(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    yield from store_on(request, tmp_path, "refs", datetime(2026, 6, 1, 12, tzinfo=UTC))
+
+
+def test_a_save_s_listing_on_dynamodb_writes_a_transaction_a_page_of_lines(dynamodb: Store) -> None:
+    """A review: on DynamoDB an admin's first save in an upgraded org wrote its listings 25 a transaction, and where
+    it got to after each page of 100 lines: 40 transactions and 10 writes for 1,000 lines. A page of 99 lines'
+    listings and where it got to are now one transaction (DynamoDB takes 100 writes): 150 lines make two (where they
+    made 6 and 2), then the record that the org is listed and the removal of where it got to; and their refunds keep
+    their sales."""
+    from firstmate.adapters.store.dynamodb.store import DynamoStore
+
+    assert isinstance(dynamodb, DynamoStore)
+    _older_lines(dynamodb, 150)
+    calls: list[str] = []
+
+    def called(event_name: str, **_: object) -> None:
+        calls.append(event_name.rpartition(".")[2])
+
+    dynamodb._db.meta.events.register("before-call.dynamodb", called)
+    try:
+        assert listed(dynamodb, ORG)  # an admin's save: the 150 lines, fewer than a save lists
+    finally:
+        dynamodb._db.meta.events.unregister("before-call.dynamodb", called)
+    writes = [call for call in calls if call in ("TransactWriteItems", "PutItem", "DeleteItem", "BatchWriteItem")]
+    assert writes == ["TransactWriteItems"] * 4  # each write of the store is a transaction
+    for sale in ("L-0009", "L-0149"):  # the first page's, the second's
+        orphaned = refunds_left(dynamodb, ORG, "revenue", sale, None, "which would then be no sale")
+        assert [e.where for e in orphaned] == [f"revenue row L-{int(sale[2:]) + 1:04d}"]

@@ -27,7 +27,7 @@ from firstmate.domain.datafiles import BY_KIND, sale_keys
 from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED
 from firstmate.domain.snapshot import RevenueLine
-from firstmate.ports import Delete, Item, Put, Store, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item, Put, Store, Write
 from firstmate.services.paging import iter_between, iter_items
 from firstmate.services.trips import booking_pk, intake_pk
 from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_key, upgrade_pending
@@ -36,10 +36,9 @@ from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_key,
 _UPGRADE = "data-refs"
 #: Where that listing has got to, per org: the last line it listed (`<_AT>#<org>` under `SYSTEM#UPGRADES`).
 _AT = "data-refs-at"
-#: The lines a listing reads a page (their listings read in one `get_many`), before it records where it got to.
-_PAGE = 100
-#: The listings written a transaction: few round trips, and small ones (moto's server is slow with 100).
-_WRITES = 25
+#: The lines a listing reads a page (their listings read in one `get_many`): a page's listings and where it got to
+#: are one transaction (DynamoDB's most writes; listings are small, far under its 4 MB).
+_PAGE = MAX_TRANSACTION_WRITES - 1
 #: The most older revenue lines an admin's save lists (`listed`) before its check: past them, it reads every row.
 SAVE_LISTS = 1000
 #: Above every sort key: the end of a range that runs to the partition's end.
@@ -258,10 +257,8 @@ def _listing(store: Store, org: str, most: int | None) -> tuple[int, str | None]
             entries = [entry for entry in (_entry(org, stored_row("revenue", line)) for line in lines) if entry]
             made = store.get_many([(entry.pk, entry.sk) for entry in entries]) if entries else []
             missing = [Put(entry) for entry, found in zip(entries, made, strict=True) if found is None]
-            for first in range(0, len(missing), _WRITES):  # a few round trips a page, not one a line
-                store.transact(missing[first : first + _WRITES])
-            # then how far they reach: a listing stopped before this goes on from the page's first line again
-            store.put(Item(*cursor, {"org": org, "after": lines[-1].sk}))
+            # with how far they reach: a listing stopped before this goes on from the page's first line again
+            store.transact([*missing, Put(Item(*cursor, {"org": org, "after": lines[-1].sk}))])
             seen, reached = seen + len(lines), lines[-1].sk
         if page.cursor is None:
             mark_upgraded(store, _UPGRADE, org)
