@@ -932,3 +932,35 @@ def _a_euro_booking(home: Path, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert run(home, "booking", "import", str(table)).returncode == 0
+
+
+def test_data_relist_lists_a_line_an_older_firstmate_wrote_after_the_listing_went_past_it(home: Path) -> None:
+    """During a rolling deploy, an older firstmate still running stored a sale and its refund without listing them by
+    sale, after this one's listing had gone through the org: removing the sale was let through, leaving the refund
+    undoing nothing. `firstmate data relist`, run once the deploy is over, lists them: the removal is refused."""
+    from firstmate.errors import DataRejected
+    from firstmate.ports import Item
+    from firstmate.services.data import data_pk, delete_row
+    from firstmate.services.data_refs import is_listed, refunds_left
+
+    sale = {"id": "R-OLD", "entity": "saltwind-charters", "recorded_on": "2026-05-01", "service_date": "2026-05-01",
+            "amount": "900.00", "source": "direct", "deposit": False, "reference": "BK-OLD"}  # fmt: skip
+    app = build(Settings(home=home))
+    try:
+        assert is_listed(app.store, "demo")  # created by this firstmate: listed from the start
+        for row in (sale, {**sale, "id": "R-OLD-BACK", "amount": "-900.00"}):  # the older firstmate's writes
+            app.store.put(Item(data_pk("demo"), f"revenue#{row['id']}", row))
+        assert refunds_left(app.store, "demo", "revenue", "R-OLD", None, "…") == []  # the refund unseen
+    finally:
+        app.close()
+    relisted = run(home, "data", "relist")
+    assert relisted.returncode == 0, relisted.stderr
+    assert "2 revenue line(s) gone through; every one is listed by the sale it names." in relisted.stdout
+    app = build(Settings(home=home))
+    try:
+        with pytest.raises(DataRejected) as kept:
+            delete_row(app.store, "demo", "revenue", "R-OLD")
+        assert [e.where for e in kept.value.errors] == ["revenue row R-OLD-BACK"]
+    finally:
+        app.close()
+    assert "2 revenue line(s)" in run(home, "data", "relist", "--org", "demo").stdout  # again: safe

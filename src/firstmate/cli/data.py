@@ -20,9 +20,11 @@ from firstmate.cli.common import (
     done,
     err,
     example,
+    named,
     out,
     print_problems,
     progress_display,
+    require_org,
     show,
 )
 from firstmate.domain.datafiles import KINDS
@@ -150,6 +152,24 @@ def data_show(
             return
         for key, row in data_rows(app.store, org, kind):
             out.print(f"{key}: {row.model_dump_json()}", markup=False, highlight=False)
+
+
+@data_cli.command("relist", epilog=example("data relist", "data relist --org demo"))
+def data_relist(org: Annotated[str | None, typer.Option(help="Only this org.")] = None) -> None:
+    """List every revenue line again by the sale it names: run it once a rolling deploy is over.
+
+    A firstmate from before revenue lines were listed by sale, still running beside this one, stores lines without
+    listing them; one stored after this firstmate's listing went past it is not seen by a refund check (removing a
+    sale its refund names is let through). Reads every revenue line once; safe to run again."""
+    from firstmate.services.business import list_orgs
+    from firstmate.services.data_refs import relist_refunds
+
+    org = named(org, "--org", "an org")
+    with app_context() as app:
+        if org:
+            require_org(app, org)
+        seen = sum(relist_refunds(app.store, o) for o in ([org] if org else list_orgs(app.store)))
+    done(f"{seen} revenue line(s) gone through; every one is listed by the sale it names.")
 
 
 def _problems(errors: list[RowError], folder: Path) -> NoReturn:

@@ -241,10 +241,18 @@ def list_refunds(store: Store, org: str, *, most: int | None = None) -> tuple[in
     return seen, after is None
 
 
-def _listing(store: Store, org: str, most: int | None) -> tuple[int, str | None]:
-    """`list_refunds`, saying where the lines it did not list begin (None: every one is listed)."""
+def relist_refunds(store: Store, org: str) -> int:
+    """List every revenue line of `org` again, from the first (`firstmate data relist`, once an older firstmate
+    that wrote lines without listing them stops: during a rolling deploy, after the listing went past them).
+    Returns how many lines it went through. Reads each once; idempotent."""
+    return _listing(store, org, None, from_first=True)[0]
+
+
+def _listing(store: Store, org: str, most: int | None, *, from_first: bool = False) -> tuple[int, str | None]:
+    """`list_refunds`, saying where the lines it did not list begin (None: every one is listed); `from_first`: from
+    the org's first line, not from where the last listing stopped."""
     cursor = upgrade_key(_AT, org)
-    kept = store.get(*cursor)
+    kept = None if from_first else store.get(*cursor)
     # from the last line listed (read again, and passed over) to the partition's last revenue line
     start = str(kept.data["after"]) if kept is not None else "revenue#"
     seen, page_cursor, reached = 0, None, start
@@ -262,7 +270,7 @@ def _listing(store: Store, org: str, most: int | None) -> tuple[int, str | None]
             seen, reached = seen + len(lines), lines[-1].sk
         if page.cursor is None:
             mark_upgraded(store, _UPGRADE, org)
-            if kept is not None or seen:
+            if kept is not None or seen or from_first:
                 store.transact([Delete(*cursor)])  # done: the record says so, and no listing reads it again
             return seen, None
         page_cursor = page.cursor
