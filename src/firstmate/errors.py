@@ -34,6 +34,8 @@ Every error says what went wrong and what to do next, in one line a user can act
           ├── TransientDeliveryError  worth retrying later (server down, 4xx SMTP reply)
           ├── PermanentDeliveryError  retrying will not help (bad address, 5xx SMTP reply)
           └── PartialDeliveryError    sent to some recipients, refused for the others
+
+    Terminated (a KeyboardInterrupt)  SIGTERM: the command stops as Ctrl-C stops it (exit 143)
 """
 
 from __future__ import annotations
@@ -264,3 +266,9 @@ class PartialDeliveryError(DeliveryError):
         self.accepted = accepted
         self.refused = refused
         self.permanent = permanent
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd, docker, `kill`): a command stops as Ctrl-C stops it, its try of a job recorded stopped by
+    hand and its store closed, where the signal's default ended the process with nothing recorded. Not a
+    FirstmateError: every `except KeyboardInterrupt` that stops cleanly stops so for it too."""

@@ -11,14 +11,15 @@ import structlog
 from firstmate.bootstrap import App
 from firstmate.jobs import declared_jobs
 from firstmate.services.outbox import dispatch_outbox
-from firstmate.services.scheduler import run_due_jobs
+from firstmate.services.scheduler import run_due_jobs, stop_running_tries
+from firstmate.services.scheduler.records import WORKER_STOPPED
 
 log = structlog.get_logger(__name__)
 BATCH = 50
 #: How long a stopping worker waits for its dispatcher before saying it is finishing a send.
 MOMENT_S = 1.0
-#: How long a stopping worker gives a scheduled job to end its run (one cut off is taken up again
-#: once its lease has passed, or, on a laptop, once its process has ended).
+#: How long a stopping worker gives a scheduled job to end its run (one cut off is recorded stopped by hand, and taken
+#: up by the next pass without counting as one of its tries).
 JOB_GRACE_S = 10.0
 
 
@@ -42,13 +43,19 @@ class Workers:
         dispatcher claims nothing more and finishes the message it is sending, recorded: the relay
         may have it, and left unrecorded it would go again. Its lease bounds that wait, and
         `on_wait(seconds)` is told once when it takes more than a moment. A scheduled job is given
-        JOB_GRACE_S to end its run."""
+        JOB_GRACE_S to end its run; one still running then is recorded stopped by hand, as Ctrl-C records it, where it
+        was left `running` to be taken for stopped once the process was gone, and counted as one of its three tries."""
         self._stop.set()
         job_deadline = time.monotonic() + JOB_GRACE_S
-        self._finish_send(on_wait)
         scheduler = self._threads.get("scheduler")
-        if scheduler is not None:
-            scheduler.join(max(job_deadline - time.monotonic(), 0.0))
+        try:
+            self._finish_send(on_wait)
+            if scheduler is not None:
+                scheduler.join(max(job_deadline - time.monotonic(), 0.0))
+        finally:  # past its grace (or Ctrl-C again): the try it runs is recorded stopped by hand, not left `running`
+            if scheduler is not None and scheduler.is_alive():
+                for record in stop_running_tries(WORKER_STOPPED):
+                    log.warning("worker.job_stopped", record=record, grace_s=JOB_GRACE_S)
 
     @property
     def sending(self) -> bool:

@@ -4,8 +4,9 @@
 try recorded with no process to look at, as on AWS (`... laptop`: with this process as its runner, as `firstmate
 worker` records it on a SQLite home);
 `python slow_job_proc.py by-hand`: `firstmate jobs run roster_lists` as typed; `python slow_job_proc.py worker-once`:
-`firstmate worker --once` as typed (its pass runs the roster lists, due or not). Configured by FIRSTMATE_* like the
-real thing. Each prints "started" once the job runs, then sleeps.
+`firstmate worker --once` as typed (its pass runs the roster lists, due or not); `python slow_job_proc.py worker`:
+`firstmate worker` as typed, the same, its grace for a job to end one second (not ten). Configured by FIRSTMATE_* like
+the real thing. Each prints "started" once the job runs, then sleeps.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def main() -> None:
     firstmate.jobs.declared_jobs = _slow_jobs  # read by `jobs run` as it runs
     from firstmate.cli import main as cli_main
 
-    if sys.argv[1] == "worker-once":
+    if sys.argv[1] in ("worker-once", "worker"):
         workers.declared_jobs = due_slow_jobs  # read by the worker's pass
-        sys.argv = ["firstmate", "worker", "--once"]
+        workers.JOB_GRACE_S = 1.0
+        sys.argv = ["firstmate", "worker", *(["--once"] if sys.argv[1] == "worker-once" else [])]
     else:
         sys.argv = ["firstmate", "jobs", "run", "roster_lists"]
     cli_main()

@@ -17,6 +17,7 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
 from firstmate.services.scheduler import RUNS_PK, Job, last_runs, run_due_jobs, run_job_now
+from firstmate.services.scheduler.records import WORKER_STOPPED
 from tests.conftest import firstmate_env
 from tests.e2e.slow_job_proc import due_slow_jobs
 
@@ -244,3 +245,67 @@ def test_ctrl_c_on_worker_once_mid_run_exits_130_and_records_the_try_stopped(
     [run] = run_due_jobs(app.store, clock, [every_minute], app)
     assert (run.status, run.attempts) == ("done", 1)  # the try stopped by hand not counted as one of its 3
     assert "done" in _row(app, monkeypatch, "roster_lists")
+
+
+def _stopped_with_sigterm(*args: str, home: Path) -> str:
+    """The slow job's process sent SIGTERM as its job runs (systemd stopping it, `kill`); what it said on stderr."""
+    proc = _started(*args, home=home)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    if args[0] != "worker":  # a command stopped as by Ctrl-C: 128 + SIGTERM, one line
+        assert proc.returncode == 143, stderr
+        assert stderr.strip().startswith("stopped (SIGTERM)") and len(stderr.strip().splitlines()) == 1, stderr
+    return stderr
+
+
+def _taken_up_as_its_first_try(app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, said: str) -> None:
+    """The roster lists' try, stopped by hand (`said`), reads so in `jobs list` within its minute, and the next pass
+    runs it without counting the stop as one of its three tries."""
+    [record] = last_runs(app.store, "roster_lists")
+    assert (record["status"], record["detail"]) == ("stopped", said), record
+    clock.set(datetime.fromisoformat(record["fire_time"]) + timedelta(seconds=59))  # its minute's period still due
+    monkeypatch.setattr("firstmate.jobs.declared_jobs", due_slow_jobs)  # as the worker had them: due every minute
+    row = _row(app, monkeypatch, "roster_lists")
+    assert f"stopped {record['at'][:16]}, tried again at the scheduler's next pass: {said}" in row, row
+    assert "its process is gone" not in row, row
+
+    every_minute = Job(Schedule("roster_lists", "* * * * *", "UTC"), lambda a, p: "listed")
+    [run] = run_due_jobs(app.store, clock, [every_minute], app)
+    assert (run.status, run.attempts) == ("done", 1)  # the stop not counted as one of its 3
+
+
+def test_sigterm_on_a_run_by_hand_records_it_stopped_and_exits_143_saying_so(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: `kill PID` (SIGTERM) of `jobs run roster_lists` ended the process there and then: its run read
+    "running", then stopped by its process, not by hand. SIGTERM now stops it as Ctrl-C does, saying which."""
+    _stopped_with_sigterm("by-hand", home=app.settings.home)
+
+    [record] = last_runs(app.store, "roster_lists")
+    assert record["status"] == "stopped", record
+    clock.set(datetime.fromisoformat(record["at"]) + timedelta(minutes=1))
+    row = _row(app, monkeypatch, "roster_lists")
+    assert f"stopped {record['at'][:16]}, run by hand: not tried again: SIGTERM received mid-run" in row, row
+
+
+def test_sigterm_on_worker_once_mid_run_records_the_try_stopped_not_one_of_its_tries(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: SIGTERM to `firstmate worker --once` (a cron job's timeout, systemd) while a job ran left its try
+    `running`; on the laptop it read stopped once the process was gone and counted as one of its three tries, three
+    such stops giving the week's report up. It is recorded stopped by hand, as Ctrl-C records it, and the next pass
+    runs it as its first try."""
+    _stopped_with_sigterm("worker-once", home=app.settings.home)
+    _taken_up_as_its_first_try(app, clock, monkeypatch, "SIGTERM received mid-run")
+
+
+def test_a_worker_stopped_while_a_job_runs_past_its_grace_records_the_try_stopped(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: `firstmate worker` sent SIGTERM (or Ctrl-C) while a job ran past its grace to end (ten seconds;
+    one here) exited with the try left `running`: it read stopped by its gone process and counted as one of its
+    three. The worker now records it stopped by hand before it exits, and the next pass runs it as its first try."""
+    stderr = _stopped_with_sigterm("worker", home=app.settings.home)
+    _taken_up_as_its_first_try(app, clock, monkeypatch, WORKER_STOPPED)
+    assert "Traceback" not in stderr

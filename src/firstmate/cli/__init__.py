@@ -7,6 +7,8 @@ import sys
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as typer and shells have it.
 INTERRUPTED = 130
+#: The exit code of a command SIGTERM stopped as Ctrl-C stops one (`stop_on_sigterm`: 128 + SIGTERM).
+TERMINATED = 143
 #: Said when Ctrl-C stops a command: every write is a transaction (or a whole file), and each command may
 #: run again (an import or a send repeated changes nothing and sends nothing twice).
 STOPPED = "stopped (Ctrl-C): what was done before it stays done, and running the command again is safe"
@@ -122,11 +124,17 @@ def _root(
     state["verbose"] = verbose
     state["warned"] = False  # each command names unknown FIRSTMATE_ variables once
     state["base_url"] = None
+    state["stopped_by"] = None  # "SIGTERM" once one stops a command that takes it as Ctrl-C (`stop_on_sigterm`)
     state["on_ctrl_c"] = None  # what a Ctrl-C means, where STOPPED is not true (a worker cut off mid-send)
 
 
 def _say_interrupted() -> None:
-    err.print(state.get("on_ctrl_c") or STOPPED, markup=False, highlight=False)
+    said = state.get("on_ctrl_c") or STOPPED
+    if state.get("stopped_by") == "SIGTERM":  # stopped as Ctrl-C stops it, and said so by its name (exit 143)
+        said = said.replace("(Ctrl-C)", "(SIGTERM)", 1)
+    err.print(said, markup=False, highlight=False)
+    if state.get("stopped_by") == "SIGTERM":
+        sys.exit(TERMINATED)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +20,25 @@ from rich.text import Text
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings, unknown_variables
 from firstmate.domain.intake import RowError
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import InvalidInput, NotFound, Terminated
 from firstmate.logs import configure_logging
 from firstmate.services.business import list_orgs, load_business
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 state: dict[str, Any] = {}
+
+
+def stop_on_sigterm() -> None:
+    """Have SIGTERM (systemd, docker, `kill`) stop this command as Ctrl-C does, `main` saying "stopped (SIGTERM)" and
+    exiting 143: its job's try recorded stopped by hand and its store closed, where the signal's default ended the
+    process there and then, the try left `running` and counted as one of its three."""
+
+    def _terminated(*_: object) -> None:
+        state["stopped_by"] = "SIGTERM"
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, _terminated)
 
 
 def settings() -> Settings:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, example, progress_display, show
+from firstmate.cli.common import app_context, done, example, progress_display, show, stop_on_sigterm
 from firstmate.errors import NotFound, UserError
 
 if TYPE_CHECKING:
@@ -143,6 +143,7 @@ def jobs_run(
     from firstmate.jobs import declared_jobs
     from firstmate.services.scheduler import run_job_now
 
+    stop_on_sigterm()  # its run recorded stopped by hand, as Ctrl-C records it, not left `running`
     with app_context() as app:
         jobs = {j.name: j for j in declared_jobs(app.settings)}
         if name not in jobs:

@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from firstmate.bootstrap import App, build
-from firstmate.cli.common import app_context, done, err, example, out, progress_display, settings, state, warn
+from firstmate.cli.common import (
+    app_context,
+    done,
+    err,
+    example,
+    out,
+    progress_display,
+    settings,
+    state,
+    stop_on_sigterm,
+    warn,
+)
 from firstmate.config import Settings
 from firstmate.errors import InvalidInput, UserError
 from firstmate.logs import configure_logging
@@ -220,6 +231,8 @@ def worker(
     """Run the outbox dispatcher and the scheduler (without the web app) until Ctrl-C."""
     from firstmate.workers import Workers
 
+    if once:  # stopped as Ctrl-C stops it: the try it runs recorded stopped by hand, the message in flight finished
+        stop_on_sigterm()
     current = settings()
     configure_logging(current.log_format, current.log_level)
     _warn_of_a_short_lease(current)

@@ -28,7 +28,9 @@ A try stopped with Ctrl-C is recorded `stopped` as it stops: a run by hand is ne
 (`worker --once`) is taken up by the next pass, not counted as one of its tries (a stop by hand, not a failure). On
 a SQLite home a try names the process running it (`runner`): one whose process is gone (kill -9, a closed terminal)
 is stopped at once, in `jobs list` and for the scheduler's next pass, which takes it up as one past its lease (`gone`;
-two schedulers seeing it so claim it on its version, one runs it); on AWS the lease alone tells.
+two schedulers seeing it so claim it on its version, one runs it); on AWS the lease alone tells. SIGTERM stops a try
+as Ctrl-C does (`errors.Terminated`), and a worker stopping past its grace records the tries it runs stopped so too
+(`stop_running_tries`).
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
   `SkipLater`, `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
@@ -58,7 +60,7 @@ from firstmate.services.scheduler.job import (
 from firstmate.services.scheduler.periods import scheduled_period
 from firstmate.services.scheduler.reading import as_read, wait_while_running
 from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done
-from firstmate.services.scheduler.running import run_due_jobs, run_job_now
+from firstmate.services.scheduler.running import run_due_jobs, run_job_now, stop_running_tries
 
 __all__ = [
     "LEASE",
@@ -78,6 +80,7 @@ __all__ = [
     "run_due_jobs",
     "run_job_now",
     "scheduled_period",
+    "stop_running_tries",
     "unexpected_said",
     "wait_while_running",
 ]

@@ -26,21 +26,41 @@ RENEW_EVERY = LEASE / 3
 class LeaseRenewal:
     """A running try's lease, renewed every RENEW_EVERY from a thread of its own until the try ends:
     a slow source (a report taking 40 minutes) had its last try taken for stopped and reported given
-    up, and an earlier try run again beside itself. `item` is the run record as last written."""
+    up, and an earlier try run again beside itself. `item` is the run record as last written. The tries this process
+    runs are known while they run (`running`): a worker stopping past its grace records them stopped."""
+
+    _running: set[LeaseRenewal] = set()  # of this process, whatever its thread
+    _lock = threading.Lock()
 
     def __init__(self, store: Store, clock: Clock, claimed: Item) -> None:
         self.item = claimed
-        self._store, self._clock = store, clock
+        self.store, self.clock = store, clock
         self._ended = threading.Event()
         self._thread = threading.Thread(target=self._renew, name=f"lease of {claimed.sk}", daemon=True)
 
     def __enter__(self) -> Self:
         self._thread.start()
+        with LeaseRenewal._lock:
+            LeaseRenewal._running.add(self)
         return self
 
     def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.ended()
+
+    @classmethod
+    def running(cls) -> list[LeaseRenewal]:
+        """The leases of the tries this process is running now."""
+        with cls._lock:
+            return list(cls._running)
+
+    def ended(self) -> Item:
+        """Renew the lease no more; the run record as last written (its outcome, or a stop, goes on its version)."""
+        with LeaseRenewal._lock:
+            LeaseRenewal._running.discard(self)
         self._ended.set()
-        self._thread.join()  # a renewal under way is written before the outcome, which goes on its version
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()  # a renewal under way is written before the outcome, which goes on its version
+        return self.item
 
     def _renew(self) -> None:
         while not self._ended.wait(RENEW_EVERY.total_seconds()):
@@ -52,12 +72,12 @@ class LeaseRenewal:
 
     def _renewed(self) -> bool:
         """Renew the lease once; False when the record is no longer this try's."""
-        renewed = replace(self.item, data={**self.item.data, WAITS_FROM: iso(self._clock.now())})
+        renewed = replace(self.item, data={**self.item.data, WAITS_FROM: iso(self.clock.now())})
         try:
-            self.item = self._store.put(renewed, VersionIs(self.item.version))
+            self.item = self.store.put(renewed, VersionIs(self.item.version))
             return True
         except ConditionFailed:
-            stored = self._store.get(self.item.pk, self.item.sk)  # a failure here is the loop's, tried again
+            stored = self.store.get(self.item.pk, self.item.sk)  # a failure here is the loop's, tried again
             if stored is None or not same_try(stored, self.item):
                 return False
             self.item = stored  # its lease counted again by another scheduler (`reanchored`): renewed next time

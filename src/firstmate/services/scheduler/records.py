@@ -21,6 +21,10 @@ MANUAL = "~manual"  # the end of a manual run's record key
 STOPPED_BY_HAND = "stopped"
 #: What such a record says.
 CTRL_C = "Ctrl-C pressed mid-run"
+#: What it says of one SIGTERM stopped (`errors.Terminated`), as Ctrl-C does.
+SIGTERM_SENT = "SIGTERM received mid-run"
+#: What it says of one still running when `firstmate worker` (or `serve`) stopped past its grace (`Workers.stop`).
+WORKER_STOPPED = "its worker stopped mid-run, the job not done within its 10 s to finish"
 #: A run record's field: when its wait began, if not at its `at` (counted again after the clock stepped back).
 WAITS_FROM = "waits_from"
 #: A `waiting` run record's field: from when its period is run again (`Later`).

@@ -10,7 +10,7 @@ from typing import Any
 import structlog
 
 from firstmate.domain.shared import iso
-from firstmate.errors import ConditionFailed
+from firstmate.errors import ConditionFailed, Terminated
 from firstmate.logs import redact_text
 from firstmate.ports import Clock, Item, Store, VersionIs
 from firstmate.services.scheduler.claims import (
@@ -37,9 +37,11 @@ from firstmate.services.scheduler.lease import LeaseRenewal
 from firstmate.services.scheduler.periods import due_at, left_behind, orphaned, skipped_waits
 from firstmate.services.scheduler.records import (
     CTRL_C,
+    FIRE_TIME,
     MANUAL,
     NEXT_TRY,
     RUNS_PK,
+    SIGTERM_SENT,
     STOPPED,
     STOPPED_BY_HAND,
     count_failed_periods,
@@ -165,8 +167,9 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     try:
         with lease:
             result = job.run(ctx, period)
-    except KeyboardInterrupt:  # `jobs run`, `worker --once`: a scheduled try is taken up again by the next pass
-        _stopped_with_ctrl_c(store, clock, job, lease.item, None if claimed.sk.endswith(MANUAL) else period)
+    except KeyboardInterrupt as exc:  # `jobs run`, `worker --once`: a scheduled try is taken up again by the next pass
+        said = SIGTERM_SENT if isinstance(exc, Terminated) else CTRL_C
+        _stopped_by_hand(store, clock, job.name, lease.item, said)
         raise
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
@@ -211,17 +214,34 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     return run
 
 
-def _stopped_with_ctrl_c(store: Store, clock: Clock, job: Job[Any], claimed: Item, period: datetime | None) -> None:
-    """Record a try stopped with Ctrl-C as such, a run by hand's or a scheduled `period`'s (`worker --once`): left
-    `running`, `jobs list` said so, for good or for its lease's 30 minutes. On its version (a pass taking it for
-    stopped meanwhile left alone); the interrupt goes on whatever befalls this write."""
-    record = run_record(STOPPED_BY_HAND, clock.now(), int(claimed.data["attempts"]), CTRL_C, period=period)
+def stop_running_tries(detail: str) -> list[str]:
+    """Record each try this process is running stopped by hand, saying `detail` (`WORKER_STOPPED`), as the process is
+    about to end with them unfinished (`firstmate worker` stopped past its grace): left `running`, a try read stopped
+    once its process was gone and counted as one of its three. Their leases are renewed no more. Returns the run
+    records so stopped; one that ended meanwhile keeps its outcome."""
+    stopped = []
+    for lease in LeaseRenewal.running():
+        item = lease.ended()
+        if _stopped_by_hand(lease.store, lease.clock, item.sk.partition("#")[0], item, detail):
+            stopped.append(item.sk)
+    return stopped
+
+
+def _stopped_by_hand(store: Store, clock: Clock, job: str, claimed: Item, detail: str) -> bool:
+    """Record a try stopped by hand (Ctrl-C, SIGTERM, its worker stopped) as such, a run by hand's or a scheduled
+    period's: left `running`, `jobs list` said so, for good or for its lease's 30 minutes. On its version (a pass
+    taking it for stopped meanwhile, or its own outcome, left alone); the stop goes on whatever befalls this write.
+    Whether it was recorded."""
+    fire = claimed.data.get(FIRE_TIME)
+    period = None if claimed.sk.endswith(MANUAL) or not fire else datetime.fromisoformat(fire)
+    record = run_record(STOPPED_BY_HAND, clock.now(), int(claimed.data["attempts"]), detail, period=period)
     try:
         store.put(Item(RUNS_PK, claimed.sk, record), VersionIs(claimed.version))
     except Exception:  # the store busy or the record changed: its lease passes, and it reads stopped all the same
-        log.warning("job.stop_unrecorded", job=job.name, record=claimed.sk, exc_info=True)
-        return
-    log.info("job.stopped_by_hand", job=job.name, record=claimed.sk)
+        log.warning("job.stop_unrecorded", job=job, record=claimed.sk, exc_info=True)
+        return False
+    log.info("job.stopped_by_hand", job=job, record=claimed.sk, detail=detail)
+    return True
 
 
 def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item, record: dict[str, Any]) -> None:
@@ -233,6 +253,8 @@ def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item
     (its lease passed, another scheduler ran the period again) is left as it is."""
     stored = store.get(claimed.pk, claimed.sk)
     stopped = stored is not None and (stored.data.get("status"), stored.data.get("detail")) == ("failed", STOPPED)
+    # recorded stopped by hand as its worker stopped past its grace, and ended after all: its outcome is the truth
+    stopped = stopped or (stored is not None and stored.data.get("status") == STOPPED_BY_HAND)
     ours = stopped or (stored is not None and same_try(stored, claimed))
     if stored is None or not ours or stored.data.get("attempts") != claimed.data["attempts"]:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
