@@ -106,11 +106,13 @@ class Workers:
 
     def dispatch_once(self) -> bool:
         """One dispatcher pass; True when a full batch was handled (more may be waiting).
-        Once `stop()` is asked, the pass ends after the message it is sending."""
+        Once `stop()` is asked, the pass ends after the message it is sending. On the laptop its claims name this
+        process, and a claim whose dispatcher is gone (killed) is sent at once, not after its lease."""
         app = self._app
         report = dispatch_outbox(
-            app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=BATCH, stop=self._stop
-        )
+            app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=BATCH, stop=self._stop,
+            runner=app.this_process(), gone=app.process_gone(),
+        )  # fmt: skip
         return report.handled + report.skipped >= BATCH
 
     def schedule_once(self) -> bool:

@@ -1,7 +1,8 @@
 """A dispatcher process for crash tests: delivers the outbox until no entry is open.
 
 Configured by FIRSTMATE_* like the real thing. With DIE_AFTER_SEND=N it exits abruptly right
-after its Nth successful send and before recording it, as a SIGKILL at the worst moment would.
+after its Nth successful send and before recording it, as a SIGKILL at the worst moment would. Its claims name its
+process, as `firstmate worker`'s do on a SQLite home: one killed is taken over by the next at once.
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ def main() -> None:
     mailer: Mailer = DieAfterSend(app.mailer, after) if after else app.mailer
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        report = dispatch_outbox(app.store, mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=20)
+        report = dispatch_outbox(
+            app.store, mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=20,
+            runner=app.this_process(), gone=app.process_gone(),
+        )  # fmt: skip
         if report.handled == 0 and not app.store.query_index(DUE_INDEX, limit=1).items:
             return
         if report.handled == 0:
-            time.sleep(0.05)  # entries leased by another (or a dead) dispatcher: wait for them
+            time.sleep(0.05)  # entries leased by another dispatcher (or a dead one elsewhere): wait for them
     raise SystemExit("outbox did not drain within 120 s")
 
 

@@ -107,6 +107,11 @@ class OutboxEntry(BaseModel):
         "someone who heard of the trip by it alone (`outbox_told.told_in_case`): they go if it went, and are withdrawn "
         "if its send fails (`untold_by_failure`).",
     )
+    claimed_by: dict[str, object] | None = Field(
+        default=None,
+        description="The process holding its claim while `sending`, on a SQLite home alone (host, pid, …): one seen "
+        "gone (a dispatcher killed) is let go of at once (`let_go`), not after its lease. None on AWS.",
+    )
     worded_at: datetime | None = Field(
         default=None,
         description="The moment the claim that sent it, or may have, chose its words (`OutgoingMessage.later`): "
@@ -333,8 +338,11 @@ def give_up(entry: OutboxEntry) -> OutboxEntry:
     return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": entry.last_error or reason})
 
 
-def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry:
-    """The entry as a dispatcher holds it while sending: one more attempt, leased until now+lease."""
+def claim(
+    entry: OutboxEntry, now: datetime, policy: RetryPolicy, by: Mapping[str, object] | None = None
+) -> OutboxEntry:
+    """The entry as a dispatcher holds it while sending: one more attempt, leased until now+lease, by the process
+    `by` names (where one can be looked at: a SQLite home)."""
     if not entry.is_due(now):
         raise ValueError(f"outbox entry {entry.key!r} is {entry.status} and not due")
     # a lapsed lease's sender may have sent it (a crash after sending): a repeat reads as it did, not as a
@@ -343,8 +351,14 @@ def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry
     worded = entry.worded_at if may_have_gone and entry.worded_at is not None else now
     return entry.model_copy(
         update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, "worded_at": worded,
-                **_waiting(now, policy.lease)}
+                "claimed_by": dict(by) if by is not None else None, **_waiting(now, policy.lease)}
     )  # fmt: skip
+
+
+def let_go(entry: OutboxEntry, now: datetime) -> OutboxEntry:
+    """A `sending` entry whose claiming process is gone, due at `now`: nothing will send or record it any more. Its
+    next claim treats it as one whose lease lapsed (it may have gone: a repeat keeps its words)."""
+    return entry.model_copy(update={"due_at": min(entry.due_at, now)})
 
 
 def as_read(entry: OutboxEntry, now: datetime) -> OutgoingMessage:

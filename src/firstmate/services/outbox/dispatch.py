@@ -2,15 +2,19 @@
 
 A wait set before the clock stepped back sorts the step too far along: a pass counts it again from
 its own now (`rules.reanchored`), so it ends within its length of being seen, not the step later.
+
+On a SQLite home a claim names the dispatcher's process (`runner`): a pass that sees that process gone (killed,
+a closed terminal) lets the claim go at once (`rules.let_go`), where the message waited out its lease (300 s).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -25,6 +29,10 @@ from firstmate.services.outbox.entries import DUE_INDEX, from_item, outbox_pk, t
 from firstmate.services.paging import all_items
 
 log = structlog.get_logger(__name__)
+#: How far ahead a pass looks for claims whose process is gone: the longest lease (`outbox_lease_s` at most 3600).
+LONGEST_LEASE = timedelta(hours=1)
+#: Told whether the process a claim names is gone (`App.process_gone`); None where none can be looked at (AWS).
+Gone = Callable[[Mapping[str, Any]], bool] | None
 
 
 @dataclass
@@ -58,8 +66,11 @@ class TimeLimit:
 def dispatch_outbox(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, keys: Callable[[], SigningKeys],
     limit: int = 50, stop: threading.Event | None = None, until: TimeLimit | None = None,
+    runner: Mapping[str, Any] | None = None, gone: Gone = None,
 ) -> DispatchReport:  # fmt: skip
     """Deliver up to `limit` due messages, oldest first. Safe to run in many processes at once.
+    `runner`: this process, as each claim names it (`App.this_process`); `gone`: how a claim whose process is gone is
+    told (`App.process_gone`), let go of at once rather than after its lease.
     `keys` sign the sign-in links of the messages that carry one, as each is sent. Once `stop` is
     set the pass claims nothing more: the message being sent is sent and recorded, and the pass ends.
     With `until`, the pass claims nothing once its time is too short for a send: the rest stay
@@ -71,11 +82,11 @@ def dispatch_outbox(
     only case of a repeat, and never for an entry recorded as sent).
     """
     report = DispatchReport()
-    due = list(_due(store, clock.now(), limit))
+    due = list(_due(store, clock.now(), limit, gone))
     for n, item in enumerate(due):
         if stop is not None and stop.is_set():
             break
-        if not _dispatch_item(store, mailer, clock, policy, keys, item, report, until):
+        if not _dispatch_item(store, mailer, clock, policy, keys, item, report, until, runner):
             report.left = len(due) - n
             break
     return report
@@ -101,7 +112,7 @@ def dispatch_entry(
 
 def _dispatch_item(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys], item: Item,
-    report: DispatchReport, until: TimeLimit | None = None,
+    report: DispatchReport, until: TimeLimit | None = None, runner: Mapping[str, Any] | None = None,
 ) -> bool:  # fmt: skip
     """Claim one due entry, send it, record the outcome (see dispatch_outbox). False when it was left
     unclaimed, too late in `until`'s time to send and record it: the time is looked at just before the
@@ -117,7 +128,7 @@ def _dispatch_item(
         report.skipped += 1  # taken up on a later pass, once the earlier news is sent or withdrawn
         return True
     else:
-        next_state = rules.claim(entry, clock.now(), policy)
+        next_state = rules.claim(entry, clock.now(), policy, runner)
     if until is not None and time.monotonic() > until.claim_until:
         return False
     try:
@@ -155,18 +166,43 @@ def _after_one_being_sent(store: Store, entry: OutboxEntry) -> bool:
     return False
 
 
-def _due(store: Store, now: datetime, limit: int) -> list[Item]:
+def _due(store: Store, now: datetime, limit: int, gone: Gone = None) -> list[Item]:
     """Up to `limit` entries due at `now`, oldest first, each wait read that was set before the clock
     stepped back first counted again from `now` (`_reanchor`). Such waits sort at the index's far end:
-    when the index holds more than a page, a page from there is read too."""
+    when the index holds more than a page, a page from there is read too. With `gone`, a claim among the next
+    hour's first `limit` whose process is gone is let go of and due too (`_let_go`)."""
     page = store.query_index(DUE_INDEX, limit=limit)
     read = list(page.items)
     if page.cursor is not None:
         near = {(item.pk, item.sk) for item in read}
         far = store.query_index(DUE_INDEX, limit=limit, reverse=True).items
         read += [item for item in far if (item.pk, item.sk) not in near]
+    if gone is not None:
+        seen = {(item.pk, item.sk) for item in read}
+        ahead = store.query_index_between(DUE_INDEX, iso(now), iso(now + LONGEST_LEASE) + "~", limit=limit).items
+        read += [item for item in ahead if (item.pk, item.sk) not in seen]
     counted = [_reanchor(store, item, now) for item in read]
-    return [item for item in counted if item is not None and from_item(item).due_at <= now][:limit]
+    if gone is not None:
+        counted = [_let_go(store, item, now, gone) if item is not None else None for item in counted]
+    due = [item for item in counted if item is not None and from_item(item).due_at <= now]
+    return due[:limit]
+
+
+def _let_go(store: Store, item: Item, now: datetime, gone: Callable[[Mapping[str, Any]], bool]) -> Item | None:
+    """`item` due at `now` when it is a claim whose process is `gone` (`rules.let_go`), else as it is; None when it
+    changed since it was read (a later pass reads it). Never a claim of a live process, or of one that cannot be
+    looked at (another machine's): its lease alone tells."""
+    entry = from_item(item)
+    if entry.status is not OutboxStatus.SENDING or entry.due_at <= now or not entry.claimed_by:
+        return item
+    if not gone(entry.claimed_by):
+        return item
+    try:  # on its version: only the very claim seen gone is let go of
+        stored = store.put(to_item(rules.let_go(entry, now)), VersionIs(item.version))
+    except ConditionFailed:
+        return None
+    log.warning("outbox.claim_let_go", org=entry.org, key=entry.key, attempts=entry.attempts, was_due=iso(entry.due_at))
+    return stored
 
 
 def _reanchor(store: Store, item: Item, now: datetime) -> Item | None:
