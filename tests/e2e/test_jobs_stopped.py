@@ -309,3 +309,23 @@ def test_a_worker_stopped_while_a_job_runs_past_its_grace_records_the_try_stoppe
     stderr = _stopped_with_sigterm("worker", home=app.settings.home)
     _taken_up_as_its_first_try(app, clock, monkeypatch, WORKER_STOPPED)
     assert "Traceback" not in stderr
+
+
+def test_a_try_recorded_stopped_by_its_stopping_worker_that_then_ends_keeps_its_outcome(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker, stopping, recorded the roster lists' try stopped past its grace, and the job ended after all before
+    the process did: its outcome ("listed") is recorded over the stop, not refused as another try's, where `jobs list`
+    said stopped and the next pass listed everything again."""
+    from firstmate.services.scheduler import stop_running_tries
+
+    def lists(ctx: App, period: datetime) -> str:
+        assert stop_running_tries(WORKER_STOPPED)  # the stopping worker's main thread, as the job still runs
+        return "listed"
+
+    clock.set(datetime(2026, 6, 1, 16, 42, tzinfo=UTC))
+    [run] = run_due_jobs(app.store, clock, [Job(Schedule("roster_lists", "41 * * * *", "UTC"), lists)], app)
+    assert run.status == "done"
+    [record] = last_runs(app.store, "roster_lists")
+    assert (record["status"], record["detail"]) == ("done", "listed"), record
+    assert "done 2026-06-01T16:42: listed" in _row(app, monkeypatch, "roster_lists")
