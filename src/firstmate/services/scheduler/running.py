@@ -110,7 +110,8 @@ def run_job_now(
     store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, *, runner: Mapping[str, Any] | None = None
 ) -> JobRun:
     """Run a job at once, outside its schedule (an admin's request); recorded as a manual run, `stopped` when Ctrl-C
-    stops it (the KeyboardInterrupt goes on). `runner`: this process, as its record names it (`App.this_process`)."""
+    (or SIGTERM: `errors.Terminated`) stops it (the KeyboardInterrupt goes on). `runner`: this process, as its record
+    names it (`App.this_process`)."""
     now = clock.now()
     sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}{MANUAL}"
     item = store.put(Item(RUNS_PK, sk, run_record("running", now, 1, runner=runner)))
