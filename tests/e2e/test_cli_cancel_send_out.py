@@ -105,3 +105,66 @@ def test_a_dry_run_and_the_question_name_the_guests_the_cancel_first_moves_to_th
     guests = _guests(home, big)
     assert {(g.status, g.waiver, len(g.earlier)) for g in guests.values()} == {(GuestStatus.ON_HOLD, None, 1)}
     assert _on_saltwinds_signature(home, big) == []
+
+
+def test_a_kept_follow_ups_guests_alone_are_named_by_the_dry_run_and_the_question_then_moved(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The charter moved to Tidewater's boat while its guests kept answering: every message of the move queued, its
+    follow-up kept for the guests still on Saltwind's signature. The dry run and the question at a terminal name those
+    guests and Tidewater's line, and no message (review: both said nothing of them, the command line asking only
+    whether messages were left to queue); the cancel then moves them."""
+    from firstmate.ports import Put, VersionIs
+
+    save_demo_people(home)
+    body = booking_body(external_id="KEPT", start=f"{YEAR}-06-13T16:00:00-07:00", guest_count=120, duration_hours=3)
+    with _app(home) as app:
+        profile = load_business(app.store, "demo")
+        assert profile is not None
+        entities = tuple(e.model_copy(update={"waiver": TIDEWATER_WAIVER}) if e.id == "tidewater-guests" else e
+                         for e in profile.entities)  # fmt: skip
+        assets = tuple(a.model_copy(update={"entity": "tidewater-guests", "checklist": ()})
+                       if a.id == "morning-tern" else a for a in profile.assets)  # fmt: skip
+        save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
+        big = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.id
+        for n in range(99):
+            add_guest(app, CodeTarget("demo", big, "g1"), NewGuest(name=f"Guest Number{n}"))
+        saltwind = profile.entity("saltwind-charters")
+        assert saltwind is not None
+        version = rules.waiver_version(saltwind.waiver)
+        for listed in list_guests(app.store, "demo", big):
+            form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
+            sign_waiver(app, CodeTarget("demo", big, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+        store, conflicts = app.store, [8]
+        transact = store.transact
+
+        def a_guest_answers_meanwhile(writes: list[object]) -> object:
+            guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
+            if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
+                conflicts[0] -= 1
+                current = store.get(guests[0].item.pk, guests[0].item.sk)
+                assert current is not None
+                store.put(current)
+            return transact(writes)  # type: ignore[arg-type]
+
+        with monkeypatch.context() as patched:
+            patched.setattr(store, "transact", a_guest_answers_meanwhile)
+            orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
+    left = _on_saltwinds_signature(home, big)
+    assert 0 < len(left) < 100, left
+    before = _entries(home)
+
+    dry = run(home, "booking", "cancel", big, "--org", "demo", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    said = (
+        f"it finishes the send-out its last change left half done: it moves {len(left)} guests ({', '.join(left)}) to"
+        " Tidewater Sailing Club's waiver"
+    )
+    assert dry.stdout.splitlines()[1:] == [f"  first: {said}."], dry.stdout
+    code, asked = _at_a_terminal(home, "booking", "cancel", big, "--org", "demo", answer="n")
+    assert code == 1 and f"\nFirst, {said}." in asked, asked
+    assert _entries(home) == before and _on_saltwinds_signature(home, big) == left
+
+    done = run(home, "booking", "cancel", big, "--org", "demo", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert _on_saltwinds_signature(home, big) == []
