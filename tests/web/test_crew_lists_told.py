@@ -8,7 +8,7 @@ from __future__ import annotations
 from firstmate.bootstrap import App
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.services import outbox
-from firstmate.services.bookings import cancel_booking, cancellation_told
+from firstmate.services.bookings import cancel_booking, cancellation_preview
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role, release_role
 from tests.conftest import send_due
@@ -37,7 +37,7 @@ def test_a_trip_cancelled_while_only_a_waiting_list_names_it_is_not_told_cancell
     made_crew_by_an_import(demo_app)
     from firstmate.services.bookings import get_booking
 
-    would = cancellation_told(demo_app, "demo", get_booking(demo_app.store, "demo", trips[0]))
+    would = cancellation_preview(demo_app, "demo", get_booking(demo_app.store, "demo", trips[0]), lists=False).told
     assert "crew:jonah" in would and "crew:priya" not in would, would
 
     cancel_booking(demo_app, "demo", trips[0])

@@ -34,7 +34,6 @@ from firstmate.services.bookings.reads import booking_entry, former_leads, get_b
 from firstmate.services.bookings.told import (
     CancelPreview,
     cancellation_preview,
-    cancellation_told,
     revision_told,
     told_in_words,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "booking_entry",
     "cancel_booking",
     "cancellation_preview",
-    "cancellation_told",
     "cancelled_change_words",
     "cancelled_first_words",
     "complete_fanouts",

@@ -64,22 +64,14 @@ def cancellation_preview(ctx: Context, org: str, booking: Booking, *, lists: boo
     return CancelPreview(told, said, *first)
 
 
-def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:
-    """Who `cancel_booking` would tell of `booking`'s cancellation, as of now, written nowhere (a question asked
-    first): the audiences of its messages ("ops", "crew:<person>", "guest:<guest>"), as `revision_told` reads them
-    once it is done. Nobody for a booking already cancelled."""
-    prepared = cancellation_prepared(ctx, org, booking)
-    return [_audience(n.item.sk) for n in prepared.notices] if prepared else []
-
-
 def revision_told(ctx: Context, org: str, booking: Booking) -> list[str]:
-    """The audiences (as `cancellation_told` has them) of the messages `booking`'s current revision queued."""
+    """The audiences (as `cancellation_preview` has them) of the messages `booking`'s current revision queued."""
     prefix = f"bk:{booking.id}:r{booking.revision}:"
     return [_audience(item.sk) for item in all_items(ctx.store, outbox_pk(org), prefix)]
 
 
 def told_in_words(ctx: Context, org: str, booking: Booking, audiences: Sequence[str]) -> str:
-    """`audiences` (`cancellation_told`) as people read them: "the operations manager, 2 crew (Jonah Reyes,
+    """`audiences` (`cancellation_preview`'s) as people read them: "the operations manager, 2 crew (Jonah Reyes,
     Priya Nair) and 1 guest (Dana Whitcomb)"; "nobody" for none."""
     people = {p.id: p.name for p in list_people(ctx.store, org)}
     guests = {g.id: g.name for g in list_guests(ctx.store, org, booking.id)}
