@@ -17,6 +17,7 @@ from PIL import Image
 
 from firstmate.adapters.aws.resources import create_resources
 from tests.browser.conftest import FIRSTMATE, Server, serve_demo
+from tests.conftest import photo
 from tests.moto_server import CREDENTIALS, REGION, MotoServer
 
 LIMIT_MB = 0.05  # a small limit, so a photo over it is small too
@@ -166,24 +167,55 @@ def test_an_image_of_a_type_the_album_does_not_take_is_told_so_before_it_is_sent
 
 
 @pytest.mark.parametrize(
-    ("name", "declared"),
+    ("name", "declared", "kind"),
     [
-        pytest.param("harbour.gif", "image/gif", id="jpeg-named-gif"),
-        pytest.param("harbour.jpg", "image/x-citrix-jpeg", id="citrix-typed"),
+        pytest.param("harbour.gif", "image/gif", "JPEG", id="jpeg-named-gif"),
+        pytest.param("harbour.jpg", "image/x-citrix-jpeg", "JPEG", id="citrix-typed"),
+        pytest.param("harbour.jpg", "image/jpeg", "WEBP", id="webp-named-jpg"),
+        pytest.param("harbour", "", "PNG", id="png-untyped"),
     ],
 )
 def test_a_photo_named_or_typed_as_another_kind_is_not_refused_by_its_name(
-    browser: Any, album_server: Server, name: str, declared: str
+    browser: Any, album_server: Server, name: str, declared: str, kind: str
 ) -> None:
     """The review of the page's list of types (2026-12-07): a real JPEG the browser typed otherwise (named `.gif`,
     or typed by a Windows system's own name of a JPEG, image/x-citrix-jpeg) was refused on the page as "not a
     photo", though the check after the upload takes it by its bytes: the guest could not share it at all. The page
-    now reads the file's first bytes: one that begins as a photo is sent, and joins the album."""
+    now reads the file's first bytes: one that begins as a photo is sent, and joins the album (a WebP named `.jpg`
+    and a PNG with no name's end or type too, now that every file's bytes are judged)."""
     page = browser.new_page()
-    page.goto(_trip_page(album_server, f"ALBUM-N{len(name)}{declared[-3:].upper()}"))
+    page.goto(_trip_page(album_server, f"ALBUM-N{len(name)}{declared[-3:].upper()}{kind}"))
     stored = _stored_uploads(album_server)
-    page.set_input_files("#file", files=[{"name": name, "mimeType": declared, "buffer": _jpeg(40)}])
+    content = _jpeg(40) if kind == "JPEG" else photo(kind, (40, 30))
+    page.set_input_files("#file", files=[{"name": name, "mimeType": declared, "buffer": content}])
     page.get_by_role("button", name="Upload").click()
     page.locator("img[alt^='Trip photo']").first.wait_for()
-    assert [k for k in set(_stored_uploads(album_server)) - set(stored) if k.endswith(".jpg")]
+    ending = {"JPEG": ".jpg", "WEBP": ".webp", "PNG": ".png"}[kind]
+    assert [k for k in set(_stored_uploads(album_server)) - set(stored) if k.endswith(ending)]
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "declared", "content"),
+    [
+        pytest.param("wave.jpg", "image/jpeg", _gif(), id="gif-named-jpg"),
+        pytest.param("wave", "", _gif(), id="gif-untyped"),
+        pytest.param("logo.png", "image/png", SVG, id="svg-named-png"),
+        pytest.param("notes.heic", "image/heic", b"ftypheic is not where a HEIC has it", id="text-named-heic"),
+    ],
+)
+def test_a_file_named_as_a_photo_whose_bytes_are_not_one_is_told_so_before_it_is_sent(
+    browser: Any, album_server: Server, name: str, declared: str, content: bytes
+) -> None:
+    """A known gap: a GIF renamed `.jpg` (typed image/jpeg by its name) passed the page's check, went up to storage
+    and was refused only by the check after it; a file with no type was sent whatever it held. The page now reads
+    every file's first bytes before sending and refuses one that does not begin as a photo the check takes, in the
+    check's words (its signatures are the server's list); nothing goes to storage, and a photo chosen next is sent."""
+    page = browser.new_page()
+    page.goto(_trip_page(album_server, f"ALBUM-B{len(name)}{len(content)}"))
+    said = _refused_before_sending(page, album_server, name, declared, content)
+    page.set_input_files("#file", files=[{"name": "deck.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(40)}])
+    page.get_by_role("button", name="Upload").click()
+    page.locator("img[alt^='Trip photo']").first.wait_for()
+    assert not said.is_visible()
     page.close()

@@ -17,6 +17,8 @@ _MAGIC: tuple[tuple[int, bytes, str, str], ...] = (
     (4, b"ftypheix", "image/heic", "heic"),
     (4, b"ftypmif1", "image/heif", "heif"),
 )
+#: How a WebP file begins before its signature (at 8): the check takes none that does not.
+_RIFF = b"RIFF"
 #: Other names a browser may give a file of a kind the album takes (older systems' names of a JPEG and a PNG).
 _ALSO_DECLARED = ("image/jpg", "image/pjpeg", "image/x-png")
 
@@ -29,9 +31,16 @@ def declared_photo_types() -> tuple[str, ...]:
 
 
 def photo_signatures() -> tuple[str, ...]:
-    """How a file the album takes begins, as the album's page checks a file declared as another type before sending
-    it ("offset:hex bytes"): a JPEG named `.gif`, or typed by a system's own name (image/x-citrix-jpeg), is a photo."""
-    return tuple(dict.fromkeys(f"{offset}:{magic.hex()}" for offset, magic, _, _ in _MAGIC))
+    """How a file the album takes begins, as `sniff_image` judges it, for the album's page to check a file's first
+    bytes before sending it ("offset:hex bytes", "." any hex digit): a JPEG named `.gif`, or typed by a system's own
+    name (image/x-citrix-jpeg), is a photo; a GIF named `.jpg` is not."""
+    return tuple(dict.fromkeys(_signature(offset, magic, kind) for offset, magic, kind, _ in _MAGIC))
+
+
+def _signature(offset: int, magic: bytes, kind: str) -> str:
+    if kind == "image/webp":  # "RIFF", its size (any four bytes), then "WEBP"
+        return f"0:{_RIFF.hex()}{'.' * 2 * (offset - len(_RIFF))}{magic.hex()}"
+    return f"{offset}:{magic.hex()}"
 
 
 class Photo(BaseModel):
@@ -69,7 +78,7 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
     """(content type, file extension) if the bytes begin like a photo, else None."""
     for offset, magic, content_type, extension in _MAGIC:
         if data[offset : offset + len(magic)] == magic:
-            if content_type == "image/webp" and not data.startswith(b"RIFF"):
+            if content_type == "image/webp" and not data.startswith(_RIFF):
                 continue
             return content_type, extension
     return None
