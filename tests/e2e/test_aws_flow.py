@@ -891,10 +891,12 @@ def test_a_guest_removes_their_photo_on_aws_and_s3_no_longer_has_it(aws_app: App
     assert share() != shown and len(aws_app.blobs.list("photos/")) == 1  # the same file, taken again
 
 
-def _album_on_s3(aws_app: App, clock: FixedClock, *, photos: int) -> tuple[TestClient, Booking, list[str]]:
-    """The demo's business on AWS and one booking, its trip half an hour off (its album open), with `photos` photos
-    (a PNG, then a JPEG) shared through the guest page's form straight to S3 and checked: the guest's browser (a
-    test client), the booking, and the photos' links as its page shows them."""
+def _album_on_s3(
+    aws_app: App, clock: FixedClock, *, photos: int, days_on: int = 0
+) -> tuple[TestClient, Booking, list[str]]:
+    """The demo's business on AWS and one booking (`days_on` days after booking_body's), its trip half an hour off
+    (its album open), with `photos` photos (a PNG, then a JPEG) shared through the guest page's form straight to S3
+    and checked: the guest's browser (a test client), the booking, and the photos' links as its page shows them."""
     from urllib.parse import urlsplit
 
     import httpx
@@ -911,8 +913,10 @@ def _album_on_s3(aws_app: App, clock: FixedClock, *, photos: int) -> tuple[TestC
 
     save_business(aws_app.store, demo_profile())
     save_people(aws_app.store, "demo", demo_people())
-    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    clock.set(DEPARTURE - timedelta(minutes=30))
+    start = DEPARTURE + timedelta(days=days_on)
+    body = booking_body(external_id=f"WEB-{1001 + days_on}", start=start.isoformat())
+    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(body)).booking
+    clock.set(start - timedelta(minutes=30))
     browser = TestClient(create_app(aws_app))
     for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg"))[:photos]:
         page = browser.get(f"/g/{booking.guest_code}").text
@@ -981,6 +985,36 @@ def test_the_hourly_sweep_marks_a_photo_whose_s3_file_is_gone_with_one_listing_o
     assert "1 photo's file back" in sweep_expired(aws_app, clock.now())
     assert not any(i.data.get("missing_since") for i in aws_app.store.query(pk, "PHOTO#").items)
     assert kept.key in {b.key for b in aws_app.blobs.list("photos/")}
+
+
+def test_the_hourly_sweep_goes_round_albums_long_closed_on_s3_a_few_listings_a_run(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: on AWS too the sweep looked only at albums open or closed less than a day ago; an S3 object gone
+    from an older album was marked only by a look. The sweep now walks back through the others, a bounded part a run:
+    here 1 album a run (`FURTHER_ALBUMS`, 100 in use), so 3 trips long over are marked over 3 runs, the latest
+    first, each run one ListObjectsV2 and no HEAD, and the walk then starts again from the latest."""
+    from firstmate.jobs.sweeps import sweep_expired
+    from firstmate.services.guests import CodeTarget
+    from firstmate.services.photos import list_photos
+
+    monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ALBUMS", 1)
+    booked = [_album_on_s3(aws_app, clock, photos=1, days_on=day)[1] for day in range(3)]
+    for trip in booked:
+        [stored] = aws_app.blobs.list(f"photos/demo/{trip.id}/")
+        aws_app.blobs.delete(stored.key)  # removed by hand in the console, nobody looking
+    clock.set(clock.now() + timedelta(days=30))
+    asked: list[str] = []
+    s3 = aws_app.blobs._s3  # type: ignore[attr-defined]  # the client the sweep asks S3 through
+    s3.meta.events.register("before-call.s3", lambda model, **_: asked.append(model.name))
+    runs = []
+    for _ in range(4):
+        asked.clear()
+        said = sweep_expired(aws_app, clock.now())
+        runs.append(("1 photo's file missing (logged)" in said, asked.count("ListObjectsV2"), "HeadObject" in asked))
+    assert runs == [(True, 1, False)] * 3 + [(False, 1, False)]  # the fourth run round again from the latest
+    marked = [[p.missing_since is not None for p in list_photos(aws_app, CodeTarget("demo", t.id, ""))] for t in booked]
+    assert marked == [[True]] * 3
 
 
 @pytest.mark.parametrize("s3_is", ["throttling", "silent", "forbidding"])

@@ -28,7 +28,8 @@ def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent), and
     local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there), and
     album files of removed photos storage still holds (`sweep_album_files`: a removal stopped before its file went),
-    and marks the photos of albums open or recently open whose file storage no longer has (`look_at_album_files`).
+    and marks the photos whose file storage no longer has (`look_at_album_files`: albums open or recently open each
+    run, the others a bounded part a run).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
     entries stored before the admin list read them by index are given its keys, "Double booked!"
     messages queued before they were named under their trips are so named, weekly runs stored before
@@ -122,7 +123,7 @@ def _album_files_looked_at(app: App, orgs: list[str]) -> str:
         whose = "photo's file" if n == 1 else "photos' files"
         said += [f"{n} {whose} {what}"] if n else []
     if found.left:
-        said.append(f"{found.left} albums' files not looked at (over {MOST_ALBUMS} an org)")
+        said.append(f"{found.left} albums' files not looked at (over {MOST_ALBUMS} an org: over the next runs)")
     if found.unreadable:
         said.append(
             f"{found.unreadable} photo {'record' if found.unreadable == 1 else 'records'} not readable (logged)"

@@ -26,12 +26,15 @@ def iter_items(
         cursor = page.cursor
 
 
-def iter_between(store: Store, pk: str, sk_from: str, sk_to: str, *, page_size: int = 200) -> Iterator[Item]:
+def iter_between(
+    store: Store, pk: str, sk_from: str, sk_to: str, *, page_size: int = 200, reverse: bool = False
+) -> Iterator[Item]:
     """The live items of partition `pk` with sort keys from `sk_from` to `sk_to` (both included), in
-    order, a page read at a time."""
+    order (descending from `sk_to` when `reverse`), a page read at a time: a caller that stops early reads no
+    further pages."""
     cursor: str | None = None
     while True:
-        page = store.query_between(pk, sk_from, sk_to, limit=page_size, cursor=cursor)
+        page = store.query_between(pk, sk_from, sk_to, limit=page_size, cursor=cursor, reverse=reverse)
         yield from page.items
         if page.cursor is None:
             return
