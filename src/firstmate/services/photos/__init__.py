@@ -5,7 +5,8 @@
 - `screening`: what a file must be to join an album, and the photo as shown, without its metadata.
 - `album`: the album's photos, for guests of its own trip: listed, served, or linked to in storage.
 - `quarantine`: where uploads wait for their check, and the sweep of those nobody checked.
-- `presence`: the hourly look at open albums' files, marking a photo whose file is gone before a guest looks.
+- `presence`: the hourly look at albums' files (open ones each run, the others a part a run), marking a photo whose
+  file is gone before a guest looks.
 - `leftovers`: the files of removed photos, named as their records go, and the sweep of those storage still has.
 - `stored_photos`: the photos taken before metadata was taken out at the upload, stripped in place.
 """

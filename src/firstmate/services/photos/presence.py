@@ -25,7 +25,7 @@ from firstmate.services.trips import calendar_pk
 log = structlog.get_logger(__name__)
 
 #: How long after its album closes a trip's photos are still looked at each hour: guests look at an album after it
-#: closes, and their looks mark what the sweep no longer does.
+#: closes; older albums are looked at by the walk (`FURTHER_ALBUMS` a run), and by guests' looks meanwhile.
 RECENTLY_CLOSED = timedelta(days=1)
 #: The most albums of one org looked at in one run, those of the latest departures first: with the window above, an
 #: org of 30 trips a day has about 270. Each costs one read of its photos' records and, if it has photos, one
