@@ -469,6 +469,23 @@ def test_the_gaps_of_crew_notes_the_sixteenth_session_closed_reach_no_crew_outpu
     _crew_read_as(demo_app, GAPS_SIXTEENTH, "WEB-NOTES-GAPS-16", shown, leaked)
 
 
+#: A run sheet of the sixteenth session's review: times after a word and "@" crew need, beside prices after "@".
+RUN_SHEET_SIXTEENTH = (
+    "Sunset cruise @ 7\nCeremony @ 5.30, cake @ 6.15, fireworks @ 9\nCheck-in @ 9.30\nParty 6 @ 9.30\n"
+    "Drinks @ 6 each\nBeer @ 5, wraps @ 12.50"
+)
+
+
+def test_a_run_sheets_times_after_at_reach_every_crew_output_and_its_prices_none(demo_app: App) -> None:
+    """Its review: the first fix hid every figure after "@" and a word not in a short list, so crew read "Sunset cruise
+    @ [amount hidden]", "Ceremony @ [amount hidden]" and "Party 6 @ [amount hidden]"; on each crew output the hours
+    and quarter hours show, and "Drinks @ 6 each" and "Beer @ 5" beside "wraps @ 12.50" still read as prices."""
+    shown = ("Sunset cruise @ 7", "Ceremony @ 5.30, cake @ 6.15, fireworks @ 9", "Check-in @ 9.30",
+             "Party 6 @ 9.30", "Drinks @ [amount hidden] each",
+             "Beer @ [amount hidden], wraps @ [amount hidden]")  # fmt: skip
+    _crew_read_as(demo_app, RUN_SHEET_SIXTEENTH, "WEB-NOTES-RUN-16", shown, r"@ 6 each|@ 5,|@ 12\.50")
+
+
 def _crew_read_as(demo_app: App, notes: str, external_id: str, shown: tuple[str, ...], leaked: str) -> None:
     """A booking of `notes`: every crew output holds each of `shown` as written and nothing `leaked` matches."""
     booking = book(demo_app, notes=notes, external_id=external_id)

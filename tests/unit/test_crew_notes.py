@@ -582,6 +582,16 @@ MONEY = [
     ("Lunch 6 x 15 --> 90, deposit paid", "Lunch … x … --> …, deposit paid"),
     ("Lunch 6 x 25 -> 150", "Lunch 6 x … -> …"),
     ("Slip 14 x 2 -> 80 total", "Slip 14 x 2 -> … total"),
+    # its review: an hour's shape after a word and "@" is a time, but not priced each or in a currency, nor beside a
+    # price after "@"
+    ("Drinks @ 6 each", "Drinks @ … each"),
+    ("Drinks @ 6pp", "Drinks @ …pp"),
+    ("Drinks @ 6 USD", "Drinks @ …"),
+    ("Drinks @ 9.30 each", "Drinks @ … each"),
+    ("Beer @ 5, lunch @ 12.50", "Beer @ …, lunch @ …"),
+    ("Drinks @ $6, beer @ 5", "Drinks @ …, beer @ …"),
+    ("Lunch @ 9.95", "Lunch @ …"),
+    ("Party 6 @ 15", "Party 6 @ …"),
 ]
 
 HARMLESS = [
@@ -916,6 +926,21 @@ HARMLESS = [
     "Ice 3 bags, meet at 8",
     "Ice 3 bags at the dock at 8",
     "Kayaks 2 x 2 -> 4",
+    # its review: the first fix hid a time after any word but a short list and "@" ("Dinner @ [amount hidden]"); a
+    # whole hour up to 12 or a quarter hour after a word and "@" is a time again, and so is a party's clock
+    "Dinner @ 7",
+    "Sunset cruise @ 7",
+    "Sail @ 9",
+    "Taxi @ 8",
+    "Check-in @ 9.30",
+    "Lunch @ 12.30",
+    "Briefing @ 8.45",
+    "Flight lands @ 14.30",
+    "Ceremony @ 5.30, cake @ 6.15, fireworks @ 9",
+    "Dinner @ 7, lunch @ 12.30",
+    "Dinner @ 7 for 6 guests",
+    "Party 6 @ 9.30",
+    "Family (4) @ 9.30",
 ]
 
 

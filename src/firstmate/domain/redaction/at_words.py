@@ -51,7 +51,18 @@ TIME_WORD_BEFORE_AT = re.compile(
 )
 #: A kind of guest or of heads before its count and "@": a clock's shape after them stays a time ("Adults 2 @ 9.30",
 #: "Crew 6 @ 9.30"), a whole figure is a price ("Adults 2 @ 15"; "Crew 2 @ 9" in doubt).
-HEADS_AT = re.compile(rf"(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?|crew)", re.IGNORECASE)
+HEADS_AT = re.compile(
+    rf"(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?|party|group|family|fam|crew)", re.IGNORECASE
+)  # "Party 6 @ 9.30", "Family (4) @ 9.30": when the party comes
+#: A figure after a word and "@", no count between, shaped as crew write a time of the day: a whole hour up to 12 or
+#: a quarter hour ("Dinner @ 7", "Sail @ 9", "Ceremony @ 5.30", "Flight lands @ 14.30"); not "Lunch @ 12.50" or "@ 15".
+HOUR_SHAPED = re.compile(r"(?:[1-9]|1[0-2])|(?:[01]?\d|2[0-3])\.(?:00|15|30|45)")
+#: A price after "@" near such a figure: a figure no hour can be, or a currency's sign ("Drinks @ 6, lunch @ 15",
+#: "Beer @ 5, lunch @ 12.50").
+PRICE_AT_NEAR = re.compile(
+    rf"@[ \t]*(?:{CURRENCY}|{re.escape(HIDDEN_AMOUNT)}|(?:1[3-9]|[2-9]\d|[1-9]\d\d)(?![\d:.])"
+    r"|\d{1,3}[.,](?!00|15|30|45)\d\d(?!\d))"
+)
 #: A span of hire before "@": the 24-hour clock's shape after it is a price ("Full day @ 1800", "Extra hour @ 1500").
 HIRED_AT = re.compile(r"\b(?:days?|half[ \t-]?days?|hours?|hrs?|nights?|weeks?|months?)[ \t]*@[ \t]*$", re.IGNORECASE)
 #: What after a figure says it is a time of day ("Lunch 6 @ 7 sharp", "@ 7 pm", "@ 7 o'clock").

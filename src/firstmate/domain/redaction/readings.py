@@ -15,7 +15,9 @@ from firstmate.domain.redaction.at_words import (
     COUNTED_AT,
     HEADS_AT,
     HIRED_AT,
+    HOUR_SHAPED,
     NOT_COUNTED_AT,
+    PRICE_AT_NEAR,
     TIME_WORD_BEFORE_AT,
     WORD_AT,
     WORD_COUNT_AT,
@@ -254,7 +256,23 @@ def _priced_each(clause: str, figure: str, text: str, start: int, end: int) -> b
             return False
         return not HEADS_AT.fullmatch(counted_at["word"]) or (figure.isdigit() and not CLOCK_SHAPED.fullmatch(figure))
     word_at = WORD_AT.search(clause)
-    return word_at is not None and not AT_TIME_WORDS.fullmatch(word_at["word"])
+    if word_at is None or AT_TIME_WORDS.fullmatch(word_at["word"]):
+        return False
+    # "Dinner @ 7", "Ceremony @ 5.30": an hour's shape is a time, unless a price after "@" is near ("Drinks @ 6, lunch
+    # @ 15"; looked for within 60 characters, so a long note reads in a time linear in its length) or it is priced
+    # each or in a currency ("Drinks @ 6 each", "Drinks @ 6 USD")
+    return (
+        not HOUR_SHAPED.fullmatch(figure)
+        or any(word.match(text, start + len(figure)) for word in (NOTE_APIECE, OWN_CURRENCY_AFTER))
+        or bool(PRICE_AT_NEAR.search(text, *_line_near(text, start, end)))
+    )
+
+
+def _line_near(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where to look for a price near a figure: its line, 60 characters either side at most."""
+    low, high = max(0, start - 60), min(len(text), end + 60)
+    before, after = text.rfind("\n", low, start), text.find("\n", end, high)
+    return (low if before < 0 else before + 1), (high if after < 0 else after)
 
 
 #: Brackets around a count before "@", read as spaces ("Lunch (6) @ 15", "Lunch (x6) @ 15").
