@@ -941,6 +941,10 @@ HARMLESS = [
     "Dinner @ 7 for 6 guests",
     "Party 6 @ 9.30",
     "Family (4) @ 9.30",
+    # a word of a time earlier in the clause makes any clock's shape after "@" a time, not only an hour's
+    "Pickup at the Hilton @ 9.40",
+    "Pickup at the Hilton @ 1030",
+    "Meet at the dock office @ 8.50",
 ]
 
 
