@@ -6,6 +6,7 @@ import email
 import io
 import os
 import re
+import signal
 import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -36,6 +37,11 @@ from tests.moto_server import REGION, MotoServer
 from tests.smtp_server import SmtpServer
 
 START = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
+
+# Run in the background by a script (`pytest ... &`: no job control), pytest starts with SIGINT ignored, and the
+# processes the Ctrl-C tests start inherit it: their Ctrl-C did nothing. A terminal's processes have it, as here.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def store_on(request: pytest.FixtureRequest, tmp_path: Path, name: str, now: datetime) -> Iterator[Store]:

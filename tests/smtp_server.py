@@ -43,11 +43,14 @@ class Recorder:
     refusing: dict[str, str] = field(default_factory=dict)
     quit_reply: str = "221 Bye"
     slow: float = 0.0
+    mails_begun: int = 0  # MAIL commands taken up: one past `slow`'s read waits it out, whatever `slow` becomes
     refusing_message: dict[str, str] = field(default_factory=dict)
     refusing_sender: str = ""  # a reply to MAIL FROM for every message (a relay not letting this login send)
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        await asyncio.sleep(self.slow)
+        wait = self.slow  # read before it is counted: a test seeing the count may change `slow` for later sessions
+        self.mails_begun += 1
+        await asyncio.sleep(wait)
         if self.refusing_sender:
             return self.refusing_sender
         envelope.mail_from = address
