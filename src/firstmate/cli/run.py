@@ -264,7 +264,7 @@ def worker(
         except KeyboardInterrupt:  # Ctrl-C again: stopped at once, which "safe to run again" does not tell
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a third is not to cut the closing short too
             if workers.sending:
-                state["on_ctrl_c"] = _cut_off(app.retry_policy.lease.total_seconds())
+                state["on_ctrl_c"] = _cut_off(app.retry_policy.lease.total_seconds(), app.process_gone() is not None)
             raise
         finally:  # closed however it stops: left open, the database's last writes stayed in its -wal file
             app.close()
@@ -279,9 +279,11 @@ def _finishing(within_s: float) -> None:
     )  # fmt: skip
 
 
-def _cut_off(lease_s: float) -> str:
-    """What a worker stopped by a second Ctrl-C as it finished a send says: that message goes again."""
+def _cut_off(lease_s: float, seen_gone: bool) -> str:
+    """What a worker stopped by a second Ctrl-C as it finished a send says: that message goes again, at the next
+    dispatcher's pass where its claim names this process (`seen_gone`: a SQLite home), else once its lease passes."""
+    when = "at its next pass" if seen_gone else f"once its lease has passed (at most {lease_s:g} s)"
     return (
-        "stopped (Ctrl-C) as a message was being sent: the next dispatcher sends it again once its lease has "
-        f"passed (at most {lease_s:g} s), and its recipients may then get it twice; all else done stays done"
+        f"stopped (Ctrl-C) as a message was being sent: the next dispatcher sends it again {when}, "
+        "and its recipients may then get it twice; all else done stays done"
     )
