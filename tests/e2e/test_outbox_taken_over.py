@@ -7,7 +7,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from firstmate.bootstrap import build
 from firstmate.config import load_settings
@@ -99,3 +103,52 @@ def test_a_message_claimed_by_a_killed_worker_is_sent_by_the_next_dispatcher_at_
     sent = _entry(home)
     assert (sent.status, sent.attempts) == (OutboxStatus.SENT, 2)
     assert relay.recorder.copies() == {"ana.keel@example.com": 1}  # the killed worker's send never reached the relay
+
+
+def test_two_dispatchers_seeing_the_same_gone_claim_send_the_message_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review (a bug put in on purpose went unnoticed): two dispatchers (`serve`'s and a `worker --once`)
+    both see a claim whose process is gone, its pid now another process's (started later). The first to let it go
+    sends it; the other, which read the claim before, leaves it be, where letting it go again over the sent record
+    sent the crew's notice twice. Real SQLite, the real SMTP test server; the second pass runs as the first looks at
+    the claim's process."""
+    from firstmate.adapters.processes import process_gone, this_process
+    from firstmate.domain import outbox as rules
+
+    home, relay = tmp_path / "home", SmtpServer().start()
+    for name, value in firstmate_env(home, relay).items():
+        if name.startswith("FIRSTMATE_"):
+            monkeypatch.setenv(name, value)
+    first, second = build(load_settings(home=home)), build(load_settings(home=home))
+    try:
+        notice = OutgoingMessage(
+            idempotency_key=KEY, sender="ops@example.com", to=("ana.keel@example.com",), subject="Tide", text="Crew"
+        )
+        outbox.enqueue(first.store, "demo", [notice], first.clock.now())
+        item = first.store.get(outbox.outbox_pk("demo"), KEY)
+        assert item is not None
+        reused = {**this_process(), "started": "1"}  # this pid, but a process started long before this one: gone
+        claimed = rules.claim(outbox.from_item(item), first.clock.now(), first.retry_policy, reused)
+        first.store.put(outbox.to_item(claimed), VersionIs(item.version))
+
+        def second_meanwhile(runner: Mapping[str, Any]) -> bool:
+            if not relay.recorder.received:  # the other dispatcher's pass, as this one looks at the process
+                outbox.dispatch_outbox(
+                    second.store, second.mailer, second.clock, second.retry_policy, keys=second.signing_keys,
+                    runner=this_process(), gone=process_gone,
+                )  # fmt: skip
+            return process_gone(runner)
+
+        report = outbox.dispatch_outbox(
+            first.store, first.mailer, first.clock, first.retry_policy, keys=first.signing_keys,
+            runner=this_process(), gone=second_meanwhile,
+        )  # fmt: skip
+        assert report.sent == 0
+    finally:
+        first.close()
+        second.close()
+        relay.stop()
+    sent = _entry(home)
+    assert (sent.status, sent.attempts) == (OutboxStatus.SENT, 2)
+    assert relay.recorder.copies() == {"ana.keel@example.com": 1}
