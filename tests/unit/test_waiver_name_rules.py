@@ -289,3 +289,28 @@ def test_a_name_too_short_to_type_beside_a_writing_of_two_words_is_still_asked_a
     assert _signing("李 (VIP)", "Kit Keel", minor=True) == ""
     told = "type the guest under 18's full name: the booking gives only 李 (VIP)"
     assert _signing("李 (VIP)", "VIP", minor=True) == told
+
+
+@pytest.mark.parametrize(
+    "child",
+    ["Master Kit Keel", "Kit Keel", "Keel, Master Kit", "Miss Ana Keel", "Ana Keel (Miss)", "Srta. Ana Pérez",
+     "Señorita Ana Pérez", "Mlle Ana Keel", "Miss 李小龍 (Bruce Lee)", "Dr. Kit Keel"],
+)  # fmt: skip
+def test_a_parent_sharing_a_childs_name_signs_as_the_refusal_says(child: str) -> None:
+    """Found by the review of the sixteenth session's waiver names: a parent sharing the name of a child listed with a
+    child's title ("Master", "Srta.") was refused as the child. The child's name as the parent's is still refused,
+    and each way the refusal shows signs."""
+    guest = Guest.model_validate({"id": "g2", "name": child, "added_at": AT, "minor": True})
+
+    def told(guardian: str) -> str:
+        form = {"typed_name": child, "agree": True, "waiver_version": VERSION, "guardian_name": guardian}
+        try:
+            sign(guest, SigningForm.model_validate(form), VERSION, at=AT, ip="203.0.113.9", user_agent="t")
+        except ValueError as exc:
+            return str(exc)
+        return ""
+
+    refused = told(child)
+    assert refused.startswith("a parent or guardian must sign for a guest under 18: add their own name"), refused
+    examples = refused.rpartition(": ")[2].split(", ")
+    assert examples[-1].endswith(" Sr.") and all(told(example) == "" for example in examples), refused

@@ -257,3 +257,35 @@ def test_a_guest_added_as_another_signs_in_a_name_both_answer_to_is_weighed(
         assert added and _typed(demo_app, booking_id) == {}
         assert _sign(client, codes["Dr. Dana Whitcomb"], "Dr. Dana Whitcomb") == (303, "")
         assert _typed(demo_app, booking_id) == {"Dr. Dana Whitcomb": "Dr. Dana Whitcomb"}
+
+
+def test_a_parent_who_shares_a_childs_name_signs_for_them_under_their_own_title(demo_app: App) -> None:
+    """Found by the review of the sixteenth session's waiver names: "Master" and "Srta." made titles, a father "Mr Kit
+    Keel" signing for his son "Master Kit Keel", or a mother "Sra. Ana Pérez" for her daughter "Srta. Ana Pérez", was
+    told "add their own name, not the guest's", whatever they typed as theirs. A parent's own title, another than the
+    child's, is another person; the child's name typed again is still refused, and the page says what to type."""
+    with TestClient(create_app(demo_app)) as client:
+        body = booking_body(guest_count=3, lead_guest={"name": "Mr Kit Keel", "email": "lead@example.com"})
+        booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+        for child in ("Master Kit Keel", "Srta. Ana Pérez"):
+            form = {"name": child, "minor": "yes"}
+            assert client.post(f"/g/{booking.guest_code}/guests", data=form, follow_redirects=False).status_code == 303
+        codes = {g.name: str(g.code) for g in list_guests(demo_app.store, "demo", booking.id) if not g.lead}
+
+        def signs(code: str, typed: str, guardian: str) -> tuple[int, str]:
+            page = client.get(f"/g/{code}").text
+            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+            assert version is not None
+            form = {"typed_name": typed, "agree": "yes", "waiver_version": version.group(1), "guardian_name": guardian}
+            done = client.post(f"/g/{code}/waiver", data=form, follow_redirects=False)
+            return done.status_code, " ".join(re.findall(r'role="alert">([^<]*)<', done.text))
+
+        told = "a parent or guardian must sign for a guest under 18: add their own name, not the guest&#39;s"
+        assert signs(codes["Master Kit Keel"], "Master Kit Keel", "Master Kit Keel")[0] == 422
+        status, said = signs(codes["Master Kit Keel"], "Master Kit Keel", "Kit Keel")
+        assert status == 422 and said.startswith(told) and "Mr Kit Keel" in said and "Kit Keel Sr." in said, said
+        assert _typed(demo_app, booking.id) == {}
+        assert signs(codes["Master Kit Keel"], "Master Kit Keel", "Mr Kit Keel") == (303, "")
+        assert signs(codes["Srta. Ana Pérez"], "Srta. Ana Pérez", "Sra. Ana Pérez") == (303, "")
+        signed = {"Master Kit Keel": "Master Kit Keel", "Srta. Ana Pérez": "Srta. Ana Pérez"}
+        assert _typed(demo_app, booking.id) == signed

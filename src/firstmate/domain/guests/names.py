@@ -80,6 +80,41 @@ def only_the_booking_gives(typed: str, listed: str) -> bool:
     return set(words) <= set(_letters(listed))
 
 
+def guardian_is_guest(guardian: str, listed: str) -> bool:
+    """Whether `guardian`, typed as the name of the parent or guardian signing for a guest under 18 (`listed`), is
+    that guest's own (`same_person`): not when both carry a title and the titles differ, as a parent's and a child's
+    do ("Mr Kit Keel" for his son "Master Kit Keel", "Sra. Ana Pérez" for her daughter "Srta. Ana Pérez")."""
+    if not same_person(guardian, listed):
+        return False
+    mine = {_SAME_TITLE.get(_plain_word(t), _plain_word(t)) for t in _titles(guardian)}
+    theirs = {_SAME_TITLE.get(_plain_word(t), _plain_word(t)) for t in _titles(listed)}
+    return not (mine and theirs and mine.isdisjoint(theirs))
+
+
+def guardians_example(listed: str) -> str:
+    """How a parent who shares the name of a guest under 18 (`listed`) may write theirs, in the guest's words: with
+    Sr. ("Kit Keel Sr."), and with a parent's title when the child's is a child's ("Mr Kit Keel" for "Master Kit
+    Keel"; a title beside an untitled name is its form, the same person)."""
+    surname, _, given = _bare(listed).rpartition(",")  # "Keel, Kit" is Kit Keel; "Kit Keel, Jr." Kit Keel
+    words = [w for w in f"{given} {surname}".split() if _plain_word(w) not in NAME_TITLES | _GENERATIONS_AFTER]
+    bare = " ".join(words)
+    titles = [_plain_word(t) for t in _titles(listed)]
+    adult = next((_PARENTS_TITLE[t] for t in titles if t in _PARENTS_TITLE), None)
+    if adult:
+        return f"a parent who shares it writes it with their title or Sr.: {adult} {bare}, {bare} Sr."
+    return f"a parent who shares it adds Sr.: {bare} Sr."
+
+
+#: A title and its other writing, one title to tell a parent from a child by (`guardian_is_guest`).
+_SAME_TITLE = {
+    "mister": "mr", "senor": "sr", "senora": "sra", "senorita": "srta", "madame": "mme", "mademoiselle": "mlle",
+    "doctor": "dr", "professor": "prof", "captain": "capt", "reverend": "rev",
+}  # fmt: skip
+#: A child's title, and the parent's of the same sex, to show a parent sharing the child's name what to type.
+_PARENTS_TITLE = {"master": "Mr", "miss": "Mrs", "srta": "Sra.", "senorita": "Sra.", "mlle": "Mme",
+                  "mademoiselle": "Mme"}  # fmt: skip
+
+
 def title_clash(typed: str, listed: str) -> tuple[str, str] | None:
     """The title typed and the one listed, without their dots, when they address someone else: a man's (Mr, Sir)
     for a woman's (Mrs, Ms, Miss, Dame), or the reverse ("Mrs. Ana Keel" for "Mr Ana Keel" is ("Mrs", "Mr")). None
@@ -179,6 +214,8 @@ def _leading(part: list[str], *, surname: bool = False) -> int:
 
 #: Titles that are a generation too, after a name.
 _GENERATIONS = frozenset({"sr"})
+#: A generation after a name, each.
+_GENERATIONS_AFTER = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _writings(listed: str) -> list[str]:

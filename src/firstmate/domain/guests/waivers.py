@@ -10,6 +10,8 @@ from datetime import datetime
 from firstmate.domain.guests.forms import SigningForm
 from firstmate.domain.guests.guest import Guest, GuestStatus, SetAside, WaiverSignature
 from firstmate.domain.guests.names import (
+    guardian_is_guest,
+    guardians_example,
     names_another,
     only_the_booking_gives,
     same_person,
@@ -57,10 +59,13 @@ def sign(
         raise ValueError("the waiver text changed while you were reading it; read it again and sign")
     if guest.minor and not form.guardian_name:
         raise ValueError("a parent or guardian must sign for a guest under 18: add their name")
-    if guest.minor and form.guardian_name and same_person(form.guardian_name, guest.name):
-        # the guest's own name as the guardian's is the minor signing alone
-        raise ValueError("a parent or guardian must sign for a guest under 18: add their own name, not the guest's")
-    if guest.minor and form.guardian_name and same_person(form.guardian_name, form.typed_name):
+    if guest.minor and form.guardian_name and guardian_is_guest(form.guardian_name, guest.name):
+        # the guest's own name as the guardian's is the minor signing alone; a parent sharing it is told how to differ
+        raise ValueError(
+            "a parent or guardian must sign for a guest under 18: add their own name, not the guest's; "
+            + guardians_example(guest.name)
+        )
+    if guest.minor and form.guardian_name and guardian_is_guest(form.guardian_name, form.typed_name):
         # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
         raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
     problem = _name_problem(guest, form.typed_name, others)
