@@ -289,3 +289,28 @@ def test_a_parent_who_shares_a_childs_name_signs_for_them_under_their_own_title(
         assert signs(codes["Srta. Ana Pérez"], "Srta. Ana Pérez", "Sra. Ana Pérez") == (303, "")
         signed = {"Master Kit Keel": "Master Kit Keel", "Srta. Ana Pérez": "Srta. Ana Pérez"}
         assert _typed(demo_app, booking.id) == signed
+
+
+def test_two_guests_of_a_group_signing_at_one_moment_both_sign(demo_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review of the sixteenth session's waiver names: a signature is written on the booking's version read before
+    the group, and each signature writes the booking. Another guest signing between one's read and its write moves
+    that version: the first signing reads again and signs, rather than refusing ("your page changed")."""
+    from firstmate.domain import guests as rules
+    from firstmate.services.guests import CodeTarget, sign_waiver
+
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "Robin Sample", "Ana Keel")
+        version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', client.get(f"/g/{codes['Ana Keel']}").text)
+        assert version is not None
+        signing, meanwhile = rules.sign, []
+
+        def signed_meanwhile(guest: Guest, *args: object, **kwargs: object) -> Guest:
+            if guest.lead and not meanwhile:  # Ana signs between the lead's read of the group and its write
+                form = rules.SigningForm(typed_name="Ana Keel", agree=True, waiver_version=version.group(1))
+                ana = CodeTarget("demo", booking_id, "g2")
+                meanwhile.append(sign_waiver(demo_app, ana, form, ip="203.0.113.9", user_agent="t"))
+            return signing(guest, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(rules, "sign", signed_meanwhile)
+        assert _sign(client, codes["Robin Sample"], "Robin Sample") == (303, "")
+        assert meanwhile and _typed(demo_app, booking_id) == {"Robin Sample": "Robin Sample", "Ana Keel": "Ana Keel"}
