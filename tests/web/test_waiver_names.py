@@ -314,3 +314,14 @@ def test_two_guests_of_a_group_signing_at_one_moment_both_sign(demo_app: App, mo
         monkeypatch.setattr(rules, "sign", signed_meanwhile)
         assert _sign(client, codes["Robin Sample"], "Robin Sample") == (303, "")
         assert meanwhile and _typed(demo_app, booking_id) == {"Robin Sample": "Robin Sample", "Ana Keel": "Ana Keel"}
+
+
+def test_a_couple_listed_under_both_titles_is_greeted_by_name(demo_app: App) -> None:
+    """Found by the review of the sixteenth session's waiver names, which weighs a couple's titles ("Mr & Mrs Ana
+    Keel"): their page, and their invitation, greeted them "Hi &,"; "Mr and Mrs" was greeted "Hi and,"."""
+    with TestClient(create_app(demo_app)) as client:
+        greetings = {"Mr & Mrs Ana Keel": "Ana", "Mr and Mrs Kit Keel": "Kit", "Dr. & Mr. Jo Keel": "Jo"}
+        _, codes = _group(demo_app, client, *greetings)
+        for name, greeted in greetings.items():
+            page = client.get(f"/g/{codes[name]}").text
+            assert f"Hi {greeted}," in page, re.findall(r"Hi [^,<]*,", page)

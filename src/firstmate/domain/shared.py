@@ -127,12 +127,25 @@ def first_word(name: str) -> str:
 
 
 def _untitled(words: list[str]) -> list[str]:
-    """`words` without the titles before a name ("Dr. Dana Whitcomb" is greeted Dana, not "Dr."), unless the
-    name is a title alone ("Dr." stays)."""
+    """`words` without the titles before a name ("Dr. Dana Whitcomb" is greeted Dana, not "Dr."), a couple's too,
+    with the word joining them ("Mr & Mrs Ana Keel" is greeted Ana, not "&"), unless the name is a title alone
+    ("Dr." stays)."""
     kept = list(words)
-    while len(kept) > 1 and title_key(kept[0]) in NAME_TITLES:
+    while len(kept) > 1 and (
+        _titles_alone(kept[0]) or (kept[0].casefold() in _JOINERS and len(kept) > 2 and _titles_alone(kept[1]))
+    ):
         kept.pop(0)
     return kept
+
+
+def _titles_alone(word: str) -> bool:
+    """Whether `word` is a title, or a couple's written as one word ("Mr/Mrs", "Mr+Mrs")."""
+    pieces = [piece for piece in re.split(r"[&+/]", word) if piece]
+    return bool(pieces) and all(title_key(piece) in NAME_TITLES for piece in pieces)
+
+
+#: The words joining a couple's titles ("Mr & Mrs", "Mr and Mrs").
+_JOINERS = frozenset({"&", "and", "+", "/"})
 
 
 def title_key(word: str) -> str:
