@@ -80,14 +80,15 @@ def only_the_booking_gives(typed: str, listed: str) -> bool:
     return set(words) <= set(_letters(listed))
 
 
-def guardian_is_guest(guardian: str, listed: str) -> bool:
-    """Whether `guardian`, typed as the name of the parent or guardian signing for a guest under 18 (`listed`), is
-    that guest's own (`same_person`): not when both carry a title and the titles differ, as a parent's and a child's
-    do ("Mr Kit Keel" for his son "Master Kit Keel", "Sra. Ana Pérez" for her daughter "Srta. Ana Pérez")."""
-    if not same_person(guardian, listed):
+def guardian_is_guest(guardian: str, named: str, *, listed: str = "") -> bool:
+    """Whether `guardian`, typed as the name of the parent or guardian signing for a guest under 18 (`named`: as the
+    group lists them, or as typed for them, untitled then weighed with the title `listed` gives), is that guest's
+    own (`same_person`): not when both carry a title and the titles differ, as a parent's and a child's do ("Mr Kit
+    Keel" for his son "Master Kit Keel", typed "Kit Keel"; "Sra. Ana Pérez" for her daughter "Srta. Ana Pérez")."""
+    if not same_person(guardian, named):
         return False
     mine = {_SAME_TITLE.get(_plain_word(t), _plain_word(t)) for t in _titles(guardian)}
-    theirs = {_SAME_TITLE.get(_plain_word(t), _plain_word(t)) for t in _titles(listed)}
+    theirs = {_SAME_TITLE.get(_plain_word(t), _plain_word(t)) for t in _titles(named) or _titles(listed)}
     return not (mine and theirs and mine.isdisjoint(theirs))
 
 

@@ -65,7 +65,7 @@ def sign(
             "a parent or guardian must sign for a guest under 18: add their own name, not the guest's; "
             + guardians_example(guest.name)
         )
-    if guest.minor and form.guardian_name and guardian_is_guest(form.guardian_name, form.typed_name):
+    if guest.minor and form.guardian_name and guardian_is_guest(form.guardian_name, form.typed_name, listed=guest.name):
         # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
         raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
     problem = _name_problem(guest, form.typed_name, others)
