@@ -157,3 +157,24 @@ def test_a_save_s_listing_on_dynamodb_writes_a_transaction_a_page_of_lines(dynam
     for sale in ("L-0009", "L-0149"):  # the first page's, the second's
         orphaned = refunds_left(dynamodb, ORG, "revenue", sale, None, "which would then be no sale")
         assert [e.where for e in orphaned] == [f"revenue row L-{int(sale[2:]) + 1:04d}"]
+
+
+def test_a_listing_goes_on_when_the_line_it_stopped_at_is_removed(tmp_path: Path) -> None:
+    """A review: a listing that stopped at a line goes on from it, reading it again and passing over it. An admin
+    who then removed that very line (a refund, the last of the 1,000 a save lists) left every later save and the
+    hourly sweep failing with "a transaction holds at most 100 writes, got 101": the first page was 100 new lines
+    and where it got to. The sweep lists the rest, and a sale's removal is refused as it was."""
+    from firstmate.errors import DataRejected
+    from firstmate.services.data import delete_row
+    from firstmate.services.data_refs import SAVE_LISTS
+
+    store = SqliteStore(tmp_path / "refs.db", FixedClock(datetime(2026, 6, 1, 12, tzinfo=UTC)))
+    _older_lines(store, 2 * SAVE_LISTS + 300)
+    assert listed(store, ORG) is False  # an admin's first save lists L-0001 … L-1000
+    delete_row(store, ORG, "revenue", "L-2000")  # the next lists L-1001 … L-2000, then removes that refund
+    assert list_refunds_pending(store, [ORG]) == "300 revenue lines listed by their sale"
+    assert is_listed(store, ORG)
+    with pytest.raises(DataRejected) as refused:
+        delete_row(store, ORG, "revenue", "L-2199")
+    assert [e.where for e in refused.value.errors] == ["revenue row L-2200"]
+    store.close()

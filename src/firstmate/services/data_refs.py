@@ -259,7 +259,9 @@ def _listing(store: Store, org: str, most: int | None, *, from_first: bool = Fal
     while most is None or seen < most:
         room = _PAGE if most is None else min(_PAGE, most - seen)
         again = kept is not None and page_cursor is None
-        page = store.query_between(data_pk(org), start, f"revenue#{_TOP}", limit=room + again, cursor=page_cursor)
+        # `room` even with the line it starts at: that line may be gone (removed since), and a page of `room` + 1 new
+        # lines with where it got to is more writes than a transaction takes
+        page = store.query_between(data_pk(org), start, f"revenue#{_TOP}", limit=room, cursor=page_cursor)
         lines = [item for item in page.items if not (again and item.sk == start)]
         if lines:
             entries = [entry for entry in (_entry(org, stored_row("revenue", line)) for line in lines) if entry]
