@@ -132,18 +132,25 @@ def _walk(ctx: Context, org: str, top: str, looked: set[str], found: FilesLooked
 
 def _booked(org: str, item: Item) -> str:
     """The booking of a calendar entry, or "" for a block (or an entry that does not read: logged, passed over)."""
+    entry = _entry(org, item)
+    return (entry.booking_id or "") if entry and entry.kind is EntryKind.BOOKING else ""
+
+
+def _entry(org: str, item: Item) -> CalendarEntry | None:
+    """A calendar entry as read, or None for one that does not read (logged)."""
     try:
-        entry = CalendarEntry.model_validate(item.data)
-    except ValidationError:  # an entry of long ago, written by hand or another firstmate: the walk goes past it
+        return CalendarEntry.model_validate(item.data)
+    except ValidationError:  # written by hand or by another firstmate: the look goes past it
         log.warning("photos.calendar_entry_unreadable", org=org, sk=item.sk)
-        return ""
-    return (entry.booking_id or "") if entry.kind is EntryKind.BOOKING else ""
+        return None
 
 
 def _albums(ctx: Context, org: str, first: str, last: str, returned_after: datetime) -> list[str]:
     """The bookings of `org` departing from `first` to `last` (ISO times, UTC) and returning after `returned_after`,
     the latest first."""
-    entries = [CalendarEntry.model_validate(i.data) for i in iter_between(ctx.store, calendar_pk(org), first, last)]
+    # an entry that does not read is passed over (logged), as the walk does: it blinded every org's look (until 12-07)
+    read = (_entry(org, i) for i in iter_between(ctx.store, calendar_pk(org), first, last))
+    entries = [e for e in read if e is not None]
     booked = (e.booking_id for e in reversed(entries)
               if e.kind is EntryKind.BOOKING and e.booking_id and e.end > returned_after)  # fmt: skip
     return list(dict.fromkeys(booked))
