@@ -306,6 +306,33 @@ def test_the_hourly_sweep_goes_round_older_albums_a_few_listings_a_run_the_lates
     assert all(p.missing_since for trip in booked for p in list_photos(demo_app, target_of(trip)))
 
 
+def test_the_walk_reads_at_most_its_calendar_entries_a_run_and_goes_on_from_there_next_run(
+    client: TestClient, demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: no test held the walk to its entries a run (`FURTHER_ENTRIES`, 1,000 in use), the bound on
+    its work where few albums are to be looked at. Here 2 entries a run and room for 10 albums: of 3 trips long over,
+    2 are looked at (one listing each) in the first run and the third in the next."""
+    monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ENTRIES", 2)
+    monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ALBUMS", 10)
+    booked = [
+        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(
+            external_id=f"WEB-40{day}", start=(DEPARTURE + timedelta(days=day)).isoformat()))).booking
+        for day in range(3)
+    ]  # fmt: skip
+    for day, trip in enumerate(booked):
+        clock.set(DEPARTURE + timedelta(days=day, minutes=-30))
+        _share(client, trip.guest_code, "PNG")
+    clock.set(DEPARTURE + timedelta(days=40))
+    listing = Listing(demo_app.blobs)
+    app = dataclasses.replace(demo_app, blobs=listing)  # type: ignore[arg-type]
+    runs = []
+    for _ in range(2):
+        listing.folders = []
+        sweep_expired(app, clock.now())
+        runs.append([f.split("/")[2] for f in listing.folders])
+    assert runs == [[booked[2].id, booked[1].id], [booked[0].id, booked[2].id]]
+
+
 def test_albums_open_past_the_most_a_run_are_looked_at_by_the_walk(
     client: TestClient, demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
