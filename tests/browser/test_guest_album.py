@@ -202,6 +202,9 @@ def test_a_photo_named_or_typed_as_another_kind_is_not_refused_by_its_name(
         pytest.param("wave", "", _gif(), id="gif-untyped"),
         pytest.param("logo.png", "image/png", SVG, id="svg-named-png"),
         pytest.param("notes.heic", "image/heic", b"ftypheic is not where a HEIC has it", id="text-named-heic"),
+        pytest.param("empty.jpg", "image/jpeg", b"", id="empty"),
+        pytest.param("cut.png", "image/png", b"\x89PNG\r\n", id="six-bytes-of-a-png"),
+        pytest.param("frame.webp", "image/webp", b"\x00" * 8 + b"WEBPVP8 ", id="webp-without-riff"),
     ],
 )
 def test_a_file_named_as_a_photo_whose_bytes_are_not_one_is_told_so_before_it_is_sent(
@@ -218,4 +221,41 @@ def test_a_file_named_as_a_photo_whose_bytes_are_not_one_is_told_so_before_it_is
     page.get_by_role("button", name="Upload").click()
     page.locator("img[alt^='Trip photo']").first.wait_for()
     assert not said.is_visible()
+    page.close()
+
+
+#: The page's reads of a file's first bytes held until the test lets each go (`window.heldReads`), and counted as
+#: they finish (`window.readsDone`): the order two reads finish in, chosen, not timed.
+HELD_READS = """
+(() => {
+  const read = FileReader.prototype.readAsArrayBuffer;
+  window.heldReads = []; window.readsDone = 0;
+  FileReader.prototype.readAsArrayBuffer = function (blob) {
+    this.addEventListener("loadend", () => { window.readsDone += 1; });
+    window.heldReads.push(() => read.call(this, blob));
+  };
+})();
+"""
+
+
+def test_a_file_chosen_while_the_one_before_is_still_read_is_not_sent_on_the_first_ones_read(
+    browser: Any, album_server: Server
+) -> None:
+    """Found in review: a guest who chose a photo, then (before its first bytes were read) a GIF renamed `.jpg`, and
+    pressed Upload once the photo's read finished but not yet the GIF's, sent the GIF: the photo's read ended the
+    wait for any read. A read of a file no longer chosen now says nothing: the GIF is refused before it is sent."""
+    page = browser.new_page()
+    page.add_init_script(HELD_READS)
+    page.goto(_trip_page(album_server, "ALBUM-RACE"))
+    before, stored = page.url, _stored_uploads(album_server)
+    page.set_input_files("#file", files=[{"name": "deck.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(40)}])
+    page.set_input_files("#file", files=[{"name": "wave.jpg", "mimeType": "image/jpeg", "buffer": _gif()}])
+    page.evaluate("window.heldReads[0]()")  # the photo's read finishes; the GIF's is still held
+    page.wait_for_function("window.readsDone === 1")
+    page.get_by_role("button", name="Upload").click()
+    assert page.url == before
+    page.evaluate("window.heldReads[1]()")
+    said = page.get_by_role("alert").filter(has_text="not a photo")
+    said.wait_for(timeout=5000)
+    assert page.url == before and _stored_uploads(album_server) == stored  # nothing was sent
     page.close()

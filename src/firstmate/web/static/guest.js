@@ -53,13 +53,16 @@
     said.hidden = !words;
     return !words;
   };
-  var reading = false, sendOnceRead = false;
+  var reading = false, sendOnceRead = false, chosen = 0;
   input.addEventListener("change", function () {
+    var mine = ++chosen;
     head = null;
     reading = true;
     sendOnceRead = false;
     fits();
     readHead(input.files && input.files[0], function () {
+      // the read of a file chosen before this one says nothing of this one: its own read ends the wait
+      if (mine !== chosen) { return; }
       reading = false;
       // "Upload" pressed while its first bytes were being read: sent now, if they are a photo's
       if (fits() && sendOnceRead) { input.form.submit(); }
