@@ -6,22 +6,49 @@ whom the cancel tells but nothing of that send-out. Both say it now, as the canc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from firstmate.domain import guests as rules
+from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
-from firstmate.domain.guests import Guest, GuestStatus, NewGuest, SigningForm
+from firstmate.domain.guests import Guest, GuestStatus, NewGuest
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.business import load_business, save_business
-from firstmate.services.guests import CodeTarget, add_guest, sign_waiver
+from firstmate.services.guests import CodeTarget, add_guest
 from tests.conftest import booking_body, send_due
 from tests.e2e.test_cli import run
 from tests.e2e.test_cli_cancel import _at_a_terminal
 from tests.e2e.test_cli_cancel_lists import YEAR, _app, _entries
 from tests.e2e.test_cli_refusals import save_people as save_demo_people
 from tests.web.test_hardening import Stopped, stopped
-from tests.web.test_waiver_lines import TIDEWATER_WAIVER
+from tests.web.test_waiver_lines import TIDEWATER_WAIVER, guests_answering_meanwhile, sign_every_guest
+
+
+def _charter_signed_on_saltwind(app: App, external_id: str, *, emailed: bool) -> tuple[dict[str, Any], str]:
+    """Morning Tern handed to Tidewater Sailing Club under a waiver of its own words, and a 120-guest charter booked on
+    Sea Lark (Saltwind Charters), 100 guests listed (`emailed`: each with an address, every invitation sent), each of
+    whom signed Saltwind's waiver. The booking's body and id."""
+    body = booking_body(
+        external_id=external_id, start=f"{YEAR}-06-13T16:00:00-07:00", guest_count=120, duration_hours=3
+    )
+    profile = load_business(app.store, "demo")
+    assert profile is not None
+    entities = tuple(e.model_copy(update={"waiver": TIDEWATER_WAIVER}) if e.id == "tidewater-guests" else e
+                     for e in profile.entities)  # fmt: skip
+    assets = tuple(a.model_copy(update={"entity": "tidewater-guests", "checklist": ()})
+                   if a.id == "morning-tern" else a for a in profile.assets)  # fmt: skip
+    save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
+    big = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.id
+    for n in range(99):
+        email = f"g{n}@example.com" if emailed else None
+        add_guest(app, CodeTarget("demo", big, "g1"), NewGuest(name=f"Guest Number{n}", email=email))
+    for _ in range(10 if emailed else 0):  # every invitation goes (the dispatcher sends a batch at a time)
+        send_due(app)
+    saltwind = profile.entity("saltwind-charters")
+    assert saltwind is not None
+    sign_every_guest(app, big, saltwind.waiver)
+    return body, big
 
 
 def _moved_to_tidewater_half_done(home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -32,26 +59,8 @@ def _moved_to_tidewater_half_done(home: Path, monkeypatch: pytest.MonkeyPatch) -
     import firstmate.services.bookings.fanout as fanout
 
     save_demo_people(home)
-    body = booking_body(external_id="BIG", start=f"{YEAR}-06-13T16:00:00-07:00", guest_count=120, duration_hours=3)
     with _app(home) as app:
-        profile = load_business(app.store, "demo")
-        assert profile is not None
-        entities = tuple(e.model_copy(update={"waiver": TIDEWATER_WAIVER}) if e.id == "tidewater-guests" else e
-                         for e in profile.entities)  # fmt: skip
-        assets = tuple(a.model_copy(update={"entity": "tidewater-guests", "checklist": ()})
-                       if a.id == "morning-tern" else a for a in profile.assets)  # fmt: skip
-        save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
-        big = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.id
-        for n in range(99):
-            add_guest(app, CodeTarget("demo", big, "g1"), NewGuest(name=f"Guest Number{n}", email=f"g{n}@example.com"))
-        for _ in range(10):  # every invitation goes (the dispatcher sends a batch at a time)
-            send_due(app)
-        saltwind = profile.entity("saltwind-charters")
-        assert saltwind is not None
-        version = rules.waiver_version(saltwind.waiver)
-        for listed in list_guests(app.store, "demo", big):
-            form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
-            sign_waiver(app, CodeTarget("demo", big, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+        body, big = _charter_signed_on_saltwind(app, "BIG", emailed=True)
         with monkeypatch.context() as patched:
             patched.setattr(fanout, "complete_fanout", stopped)
             with pytest.raises(Stopped):
@@ -114,41 +123,12 @@ def test_a_kept_follow_ups_guests_alone_are_named_by_the_dry_run_and_the_questio
     follow-up kept for the guests still on Saltwind's signature. The dry run and the question at a terminal name those
     guests and Tidewater's line, and no message (review: both said nothing of them, the command line asking only
     whether messages were left to queue); the cancel then moves them."""
-    from firstmate.ports import Put, VersionIs
 
     save_demo_people(home)
-    body = booking_body(external_id="KEPT", start=f"{YEAR}-06-13T16:00:00-07:00", guest_count=120, duration_hours=3)
     with _app(home) as app:
-        profile = load_business(app.store, "demo")
-        assert profile is not None
-        entities = tuple(e.model_copy(update={"waiver": TIDEWATER_WAIVER}) if e.id == "tidewater-guests" else e
-                         for e in profile.entities)  # fmt: skip
-        assets = tuple(a.model_copy(update={"entity": "tidewater-guests", "checklist": ()})
-                       if a.id == "morning-tern" else a for a in profile.assets)  # fmt: skip
-        save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
-        big = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.id
-        for n in range(99):
-            add_guest(app, CodeTarget("demo", big, "g1"), NewGuest(name=f"Guest Number{n}"))
-        saltwind = profile.entity("saltwind-charters")
-        assert saltwind is not None
-        version = rules.waiver_version(saltwind.waiver)
-        for listed in list_guests(app.store, "demo", big):
-            form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
-            sign_waiver(app, CodeTarget("demo", big, listed.id), form, ip="192.0.2.7", user_agent="Phone")
-        store, conflicts = app.store, [8]
-        transact = store.transact
-
-        def a_guest_answers_meanwhile(writes: list[object]) -> object:
-            guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
-            if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
-                conflicts[0] -= 1
-                current = store.get(guests[0].item.pk, guests[0].item.sk)
-                assert current is not None
-                store.put(current)
-            return transact(writes)  # type: ignore[arg-type]
-
+        body, big = _charter_signed_on_saltwind(app, "KEPT", emailed=False)
         with monkeypatch.context() as patched:
-            patched.setattr(store, "transact", a_guest_answers_meanwhile)
+            patched.setattr(app.store, "transact", guests_answering_meanwhile(app.store, [8]))
             orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
     left = _on_saltwinds_signature(home, big)
     assert 0 < len(left) < 100, left

@@ -6,6 +6,7 @@ under a text they never read, and the crew's waiver tick stood."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from firstmate.demo.run import demo_profile
 from firstmate.domain.bookings import Booking, BookingRequest
 from firstmate.domain.crew import Phase
 from firstmate.domain.guests import Guest, GuestStatus, SetAside, waiting_names
+from firstmate.ports import Store
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.business import save_business
@@ -58,6 +60,37 @@ def _sign(client: TestClient, code: str, name: str) -> None:
 
 def _guests(app: App, booking: Booking) -> dict[str, Guest]:
     return {g.name: g for g in list_guests(app.store, "demo", booking.id)}
+
+
+def sign_every_guest(app: App, booking_id: str, waiver: str) -> None:
+    """Every guest of the demo org's booking `booking_id` signs the waiver of words `waiver`, as listed."""
+    from firstmate.domain import guests as rules
+    from firstmate.domain.guests import SigningForm
+    from firstmate.services.guests import CodeTarget, sign_waiver
+
+    version = rules.waiver_version(waiver)
+    for listed in list_guests(app.store, "demo", booking_id):
+        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
+        sign_waiver(app, CodeTarget("demo", booking_id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+
+
+def guests_answering_meanwhile(store: Store, conflicts: list[int]) -> Callable[[list[object]], object]:
+    """`store.transact` of the real store, where a guest's record changes (written again as it is) just before each of
+    the first `conflicts[0]` writes of guests only, so that write finds it changed; `conflicts` counts them down."""
+    from firstmate.ports import Put, VersionIs
+
+    transact = store.transact
+
+    def answering(writes: list[object]) -> object:
+        guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
+        if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
+            conflicts[0] -= 1
+            current = store.get(guests[0].item.pk, guests[0].item.sk)
+            assert current is not None
+            store.put(current)
+        return transact(writes)  # type: ignore[arg-type]
+
+    return answering
 
 
 def test_a_trip_moved_to_another_lines_boat_asks_its_signed_guests_for_that_lines_waiver(
@@ -192,18 +225,14 @@ def test_a_signature_given_as_the_trip_moves_to_another_line_is_not_taken_for_th
 def test_a_group_larger_than_one_write_follows_the_line_whole(two_lines: App) -> None:
     """A group of 120 who all signed: more guests to change than one transaction takes, beside the change itself.
     Each is on hold after the move all the same, their signatures of Saltwind's text kept."""
-    from firstmate.domain import guests as rules
-    from firstmate.domain.guests import NewGuest, SigningForm
-    from firstmate.services.guests import CodeTarget, add_guest, sign_waiver
+    from firstmate.domain.guests import NewGuest
+    from firstmate.services.guests import CodeTarget, add_guest
 
     body = booking_body(asset="sea-lark", guest_count=120)
     booking = orchestrate_booking(two_lines, "demo", BookingRequest.model_validate(body)).booking
     for n in range(119):  # as the lead's page adds them (its views limited)
         add_guest(two_lines, CodeTarget("demo", booking.id, "g1"), NewGuest(name=f"Guest Number{n}"))
-    version = rules.waiver_version(demo_profile().entities[0].waiver)
-    for listed in list_guests(two_lines.store, "demo", booking.id):
-        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
-        sign_waiver(two_lines, CodeTarget("demo", booking.id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+    sign_every_guest(two_lines, booking.id, demo_profile().entities[0].waiver)
     orchestrate_booking(two_lines, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
     guests = list_guests(two_lines.store, "demo", booking.id)
     assert len(guests) == 120
@@ -249,37 +278,18 @@ def test_a_large_groups_follow_up_outlasts_guests_changing_as_it_writes(
     follow-up wrote (each write of it found a guest changed meanwhile), eight times in a row: after five the follow-up
     gave up and dropped its marker, leaving the rest able to board on Saltwind's signature, and no job went back.
     Every guest ends on hold for Tidewater's waiver: at once, or by the next run of the job that finishes fan-outs."""
-    from firstmate.domain import guests as rules
-    from firstmate.domain.guests import NewGuest, SigningForm
-    from firstmate.ports import Put, VersionIs
+    from firstmate.domain.guests import NewGuest
     from firstmate.services.bookings import complete_fanouts
-    from firstmate.services.guests import CodeTarget, add_guest, sign_waiver
+    from firstmate.services.guests import CodeTarget, add_guest
 
     body = booking_body(asset="sea-lark", guest_count=120)
     booking = orchestrate_booking(two_lines, "demo", BookingRequest.model_validate(body)).booking
     for n in range(119):
         add_guest(two_lines, CodeTarget("demo", booking.id, "g1"), NewGuest(name=f"Guest Number{n}"))
-    version = rules.waiver_version(demo_profile().entities[0].waiver)
-    for listed in list_guests(two_lines.store, "demo", booking.id):
-        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
-        sign_waiver(two_lines, CodeTarget("demo", booking.id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+    sign_every_guest(two_lines, booking.id, demo_profile().entities[0].waiver)
 
-    store = two_lines.store
-    transact = store.transact
-    conflicts = [8]
-
-    def a_guest_changes_meanwhile(writes: list[object]) -> object:
-        """The real store, where a guest's record changes (written again as it is) just before each of the first
-        eight writes of guests only, so that write finds it changed."""
-        guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
-        if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
-            conflicts[0] -= 1
-            current = store.get(guests[0].item.pk, guests[0].item.sk)
-            assert current is not None
-            store.put(current)
-        return transact(writes)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(store, "transact", a_guest_changes_meanwhile)
+    store, conflicts = two_lines.store, [8]
+    monkeypatch.setattr(store, "transact", guests_answering_meanwhile(store, conflicts))
     orchestrate_booking(two_lines, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
     assert store.query(booking_pk("demo", booking.id), "FANOUT#r").items  # kept: five conflicts in a row
     complete_fanouts(two_lines)
@@ -297,35 +307,18 @@ def test_a_cancels_dry_run_names_the_guests_a_kept_follow_up_still_moves_and_the
     """The group of 120 moved to Tidewater's boat while its guests kept answering: its messages all queued, its
     follow-up kept for the guests still on Saltwind's signature. A dry run of its cancel names those guests and
     Tidewater's line, and no message to finish; the cancel then moves just them."""
-    from firstmate.domain import guests as rules
-    from firstmate.domain.guests import NewGuest, SigningForm
-    from firstmate.ports import Put, VersionIs
+    from firstmate.domain.guests import NewGuest
     from firstmate.services.bookings import cancel_booking, cancellation_preview, get_booking
-    from firstmate.services.guests import CodeTarget, add_guest, sign_waiver
+    from firstmate.services.guests import CodeTarget, add_guest
 
     body = booking_body(asset="sea-lark", guest_count=120)
     booking = orchestrate_booking(two_lines, "demo", BookingRequest.model_validate(body)).booking
     for n in range(119):
         add_guest(two_lines, CodeTarget("demo", booking.id, "g1"), NewGuest(name=f"Guest Number{n}"))
-    version = rules.waiver_version(demo_profile().entities[0].waiver)
-    for listed in list_guests(two_lines.store, "demo", booking.id):
-        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
-        sign_waiver(two_lines, CodeTarget("demo", booking.id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+    sign_every_guest(two_lines, booking.id, demo_profile().entities[0].waiver)
     store = two_lines.store
-    transact = store.transact
-    conflicts = [8]
-
-    def a_guest_changes_meanwhile(writes: list[object]) -> object:
-        guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
-        if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
-            conflicts[0] -= 1
-            current = store.get(guests[0].item.pk, guests[0].item.sk)
-            assert current is not None
-            store.put(current)
-        return transact(writes)  # type: ignore[arg-type]
-
     with monkeypatch.context() as patched:
-        patched.setattr(store, "transact", a_guest_changes_meanwhile)
+        patched.setattr(store, "transact", guests_answering_meanwhile(store, [8]))
         orchestrate_booking(two_lines, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
     left = sorted(g.id for g in list_guests(store, "demo", booking.id) if g.waiver is not None)
     assert left and store.query(booking_pk("demo", booking.id), "FANOUT#r").items
