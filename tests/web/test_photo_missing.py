@@ -257,6 +257,24 @@ def test_a_calendar_entry_that_does_not_read_beside_an_open_album_is_passed_over
     assert [p.missing_since for p in list_photos(demo_app, target_of(booking))] == [clock.now()]
 
 
+def _trips_a_day_apart_with_a_photo(
+    client: TestClient, demo_app: App, clock: FixedClock, count: int, prefix: str, *, gone: bool
+) -> list[Booking]:
+    """`count` trips a day apart from DEPARTURE (external ids `prefix` and the day), each shared a photo by its guest
+    half an hour before it leaves; with `gone`, each photo's file then deleted from storage."""
+    booked = [
+        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(
+            external_id=f"{prefix}{day}", start=(DEPARTURE + timedelta(days=day)).isoformat()))).booking
+        for day in range(count)
+    ]  # fmt: skip
+    for day, trip in enumerate(booked):
+        clock.set(DEPARTURE + timedelta(days=day, minutes=-30))
+        _share(client, trip.guest_code, "PNG")
+        if gone:
+            demo_app.blobs.delete(list_photos(demo_app, target_of(trip))[0].key)
+    return booked
+
+
 class Listing:
     """The app's own storage, counting the listings of album folders asked of it in a run."""
 
@@ -278,15 +296,7 @@ def test_the_hourly_sweep_goes_round_older_albums_a_few_listings_a_run_the_lates
     over, each a photo whose file is gone, are marked over 3 runs, the latest departures first, no run listing more
     than 2 folders; the walk, once at the first trip, goes on from the latest, and a photo marked is not said again."""
     monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ALBUMS", 2)
-    booked = [
-        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(
-            external_id=f"WEB-20{day}", start=(DEPARTURE + timedelta(days=day)).isoformat()))).booking
-        for day in range(5)
-    ]  # fmt: skip
-    for day, trip in enumerate(booked):
-        clock.set(DEPARTURE + timedelta(days=day, minutes=-30))
-        _share(client, trip.guest_code, "PNG")
-        demo_app.blobs.delete(list_photos(demo_app, target_of(trip))[0].key)
+    booked = _trips_a_day_apart_with_a_photo(client, demo_app, clock, 5, "WEB-20", gone=True)
     clock.set(DEPARTURE + timedelta(days=40))
     listing = Listing(demo_app.blobs)
     app = dataclasses.replace(demo_app, blobs=listing)  # type: ignore[arg-type]
@@ -314,14 +324,7 @@ def test_the_walk_reads_at_most_its_calendar_entries_a_run_and_goes_on_from_ther
     2 are looked at (one listing each) in the first run and the third in the next."""
     monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ENTRIES", 2)
     monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ALBUMS", 10)
-    booked = [
-        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(
-            external_id=f"WEB-40{day}", start=(DEPARTURE + timedelta(days=day)).isoformat()))).booking
-        for day in range(3)
-    ]  # fmt: skip
-    for day, trip in enumerate(booked):
-        clock.set(DEPARTURE + timedelta(days=day, minutes=-30))
-        _share(client, trip.guest_code, "PNG")
+    booked = _trips_a_day_apart_with_a_photo(client, demo_app, clock, 3, "WEB-40", gone=False)
     clock.set(DEPARTURE + timedelta(days=40))
     listing = Listing(demo_app.blobs)
     app = dataclasses.replace(demo_app, blobs=listing)  # type: ignore[arg-type]
