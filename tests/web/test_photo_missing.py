@@ -275,6 +275,18 @@ def _trips_a_day_apart_with_a_photo(
     return booked
 
 
+def _sweeps(demo_app: App, count: int) -> list[tuple[str, list[str]]]:
+    """`count` hourly sweeps at the clock's time: what each said, and the trips whose album folders it listed."""
+    listing = Listing(demo_app.blobs)
+    app = dataclasses.replace(demo_app, blobs=listing)  # type: ignore[arg-type]
+    runs = []
+    for _ in range(count):
+        listing.folders = []
+        said = sweep_expired(app, app.clock.now())
+        runs.append((said, [f.split("/")[2] for f in listing.folders]))
+    return runs
+
+
 class Listing:
     """The app's own storage, counting the listings of album folders asked of it in a run."""
 
@@ -298,13 +310,7 @@ def test_the_hourly_sweep_goes_round_older_albums_a_few_listings_a_run_the_lates
     monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ALBUMS", 2)
     booked = _trips_a_day_apart_with_a_photo(client, demo_app, clock, 5, "WEB-20", gone=True)
     clock.set(DEPARTURE + timedelta(days=40))
-    listing = Listing(demo_app.blobs)
-    app = dataclasses.replace(demo_app, blobs=listing)  # type: ignore[arg-type]
-    runs = []
-    for _ in range(4):
-        listing.folders = []
-        said = sweep_expired(app, clock.now())
-        runs.append((re.findall(r"(\d+) photos?'s? files? missing", said), [f.split("/")[2] for f in listing.folders]))
+    runs = [(re.findall(r"(\d+) photos?'s? files? missing", said), folders) for said, folders in _sweeps(demo_app, 4)]
     latest_first = [trip.id for trip in reversed(booked)]
     expected = [
         (["2"], latest_first[:2]),
@@ -326,13 +332,7 @@ def test_the_walk_reads_at_most_its_calendar_entries_a_run_and_goes_on_from_ther
     monkeypatch.setattr("firstmate.services.photos.presence.FURTHER_ALBUMS", 10)
     booked = _trips_a_day_apart_with_a_photo(client, demo_app, clock, 3, "WEB-40", gone=False)
     clock.set(DEPARTURE + timedelta(days=40))
-    listing = Listing(demo_app.blobs)
-    app = dataclasses.replace(demo_app, blobs=listing)  # type: ignore[arg-type]
-    runs = []
-    for _ in range(2):
-        listing.folders = []
-        sweep_expired(app, clock.now())
-        runs.append([f.split("/")[2] for f in listing.folders])
+    runs = [folders for _, folders in _sweeps(demo_app, 2)]
     assert runs == [[booked[2].id, booked[1].id], [booked[0].id, booked[2].id]]
 
 
